@@ -1,0 +1,36 @@
+# Set-up on a fresh machine: `make demo` and `make test`. Both bootstrap .venv from uv.lock.
+SHELL := /bin/bash
+PY_VERSION := 3.11
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+export UV_COMPILE_BYTECODE := 1
+export UV_PYTHON := $(PY_VERSION)
+DEMO_HOME ?= $(CURDIR)/.demo
+
+.PHONY: demo test bench clean dagster
+
+$(CURDIR)/.tools/bin/uv:
+	python$(PY_VERSION) -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --compile-bytecode
+	touch $@
+
+demo: .venv/.synced
+	rm -rf $(DEMO_HOME)
+	.venv/bin/clearinghouse --home $(DEMO_HOME) run
+	.venv/bin/clearinghouse --home $(DEMO_HOME) stats
+	.venv/bin/clearinghouse --home $(DEMO_HOME) search "data" --limit 5
+
+test: .venv/.synced
+	.venv/bin/pytest -q
+
+bench: .venv/.synced
+	.venv/bin/python bench/run_bench.py
+
+dagster: .venv/.synced
+	CLEARINGHOUSE_HOME=$(DEMO_HOME) .venv/bin/dagster dev
+
+clean:
+	rm -rf .venv .tools .demo

@@ -1,0 +1,158 @@
+"""The credential descriptor: the one schema every stage imports.
+
+The contract is ``shared/spec/descriptor.md``. Its JSON keys are public (command line and API
+output), so this module is the only place the field list is written down; everything else
+(pyarrow schema, catalogue columns, GX suites, exports) is derived from ``FIELDS``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+CREDENTIAL_TYPES = (
+    "micro-credential", "digital-badge", "micromasters", "nanodegree", "verified-certificate",
+    "professional-certificate", "course", "qualification", "other",
+)
+PARTICIPATION_MODES = ("online", "onsite", "blended")
+ASSESSMENT_TYPES = (
+    "written-exam", "oral-exam", "practical-demonstration", "project", "portfolio",
+    "continuous-assessment", "online-quiz", "peer-assessment", "recognition-of-prior-learning",
+    "none", "other",
+)
+SUPERVISION = (
+    "unsupervised-no-id-check", "supervised-no-id-check", "supervised-online-id-check",
+    "supervised-onsite-id-check",
+)
+QA_TYPES = ("internal", "external-accreditation", "national-register", "none", "unknown")
+STACKABILITY = ("standalone", "stackable")
+VERIFICATION = (
+    "europass-edc", "open-badges", "verifiable-credential", "blockchain", "registry-lookup",
+    "paper", "other",
+)
+QF_EHEA_CYCLES = ("short", "first", "second", "third")
+STATUSES = ("active", "withdrawn")
+EQF_TO_CYCLE = {5: "short", 6: "first", 7: "second", 8: "third"}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    kind: str  # string | integer | number | object | list | enum | list-enum
+    enum: tuple[str, ...] | None = None
+    catalogue: bool = False  # kept by the catalogue, not produced by the pipeline
+    hashed: bool = True  # part of the harmonised content (content_hash)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "string"),
+    Field("source", "string"),
+    Field("source_record_id", "string"),
+    Field("title", "string"),
+    Field("title_language", "string"),
+    Field("titles", "object"),
+    Field("description", "string"),
+    Field("credential_type", "enum", CREDENTIAL_TYPES),
+    Field("awarding_body", "object"),
+    Field("country", "string"),
+    Field("region", "string"),
+    Field("learning_outcomes", "list"),
+    Field("ects", "number"),
+    Field("workload_hours", "number"),
+    Field("credit_original", "object"),
+    Field("eqf_level", "integer"),
+    Field("nqf", "object"),
+    Field("qf_ehea_cycle", "enum", QF_EHEA_CYCLES),
+    Field("isced_f", "list"),
+    Field("esco_skills", "list"),
+    Field("languages", "list"),
+    Field("participation_mode", "enum", PARTICIPATION_MODES),
+    Field("assessment_type", "list-enum", ASSESSMENT_TYPES),
+    Field("supervision", "enum", SUPERVISION),
+    Field("quality_assurance", "object"),
+    Field("prerequisites", "string"),
+    Field("grading", "string"),
+    Field("stackability", "enum", STACKABILITY),
+    Field("stacks_into", "list"),
+    Field("verification", "list-enum", VERIFICATION),
+    Field("url", "string"),
+    Field("start_date", "string"),
+    Field("end_date", "string"),
+    Field("duration", "string"),
+    Field("price", "object"),
+    Field("licence", "string"),
+    Field("completeness", "number"),
+    Field("quality_flags", "list"),
+    Field("provenance", "object", hashed=False),
+    Field("content_hash", "string", hashed=False),
+    Field("first_seen", "string", catalogue=True, hashed=False),
+    Field("last_seen", "string", catalogue=True, hashed=False),
+    Field("last_changed", "string", catalogue=True, hashed=False),
+    Field("status", "enum", STATUSES, catalogue=True, hashed=False),
+)
+KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+LIST_KEYS = frozenset(f.key for f in FIELDS if f.kind in ("list", "list-enum"))
+
+# Annex I mandatory elements that `completeness` counts (spec: "completeness" row).
+ANNEX_I_ELEMENTS: dict[str, str] = {
+    "title": "title",
+    "awarding_body": "awarding body",
+    "country": "country of the awarding body",
+    "learning_outcomes": "learning outcomes",
+    "workload": "notional workload (ECTS or hours)",
+    "level": "level (EQF or national framework)",
+    "assessment_type": "type of assessment",
+    "participation_mode": "form of participation",
+    "quality_assurance": "quality assurance",
+}
+
+
+def record_id(source: str, source_record_id: str) -> str:
+    """Stable catalogue id: same source record, same id, on every run and machine."""
+    digest = hashlib.sha256(f"{source}\x1f{source_record_id}".encode("utf-8")).hexdigest()
+    return f"{source}:{digest[:16]}"
+
+
+def empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def annex_i_present(rec: dict[str, Any]) -> dict[str, bool]:
+    body = rec.get("awarding_body") or {}
+    qa = rec.get("quality_assurance") or {}
+    return {
+        "title": not empty(rec.get("title")),
+        "awarding_body": not empty(body.get("name")),
+        "country": not empty(rec.get("country")),
+        "learning_outcomes": not empty(rec.get("learning_outcomes")),
+        "workload": rec.get("ects") is not None or rec.get("workload_hours") is not None,
+        "level": rec.get("eqf_level") is not None or not empty((rec.get("nqf") or {}).get("level")),
+        "assessment_type": not empty(rec.get("assessment_type")),
+        "participation_mode": not empty(rec.get("participation_mode")),
+        "quality_assurance": not empty(qa) and qa.get("type") not in (None, "unknown"),
+    }
+
+
+def completeness(rec: dict[str, Any]) -> float:
+    present = annex_i_present(rec)
+    return round(sum(present.values()) / len(present), 3)
+
+
+def content_hash(rec: dict[str, Any]) -> str:
+    """Hash of the harmonised content, without timestamps or provenance."""
+    payload = {k: rec.get(k) for k in KEYS if FIELD_BY_KEY[k].hashed}
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def normalise(rec: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the spec's keys, in the spec's order; absent lists as [], absent others as None."""
+    out: dict[str, Any] = {}
+    for f in FIELDS:
+        value = rec.get(f.key)
+        if value is None and f.kind in ("list", "list-enum"):
+            value = []
+        out[f.key] = value
+    return out

@@ -1,0 +1,1 @@
+"""Normalisation and crosswalks: source values to descriptor values, each with flags and provenance."""
