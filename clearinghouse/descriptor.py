@@ -92,6 +92,20 @@ FIELDS: tuple[Field, ...] = (
     Field("status", "enum", STATUSES, catalogue=True, hashed=False),
 )
 KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
+
+# The parts of the object-valued fields (and of the items of list-of-object fields), with their
+# kinds, so typed exports (Parquet) can be derived from this module alone.
+OBJECT_PARTS: dict[str, dict[str, str]] = {
+    "awarding_body": {"name": "string", "id": "string", "country": "string"},
+    "credit_original": {"value": "number", "unit": "string"},
+    "nqf": {"framework": "string", "level": "string"},
+    "quality_assurance": {"type": "string", "body": "string", "text": "string"},
+    "price": {"amount": "number", "currency": "string"},
+    "esco_skills": {"uri": "string", "label": "string", "confidence": "number", "method": "string"},
+    "quality_flags": {"field": "string", "code": "string", "message": "string"},
+}
+# Free-form objects: titles maps language -> title; provenance is kept as JSON text in tables.
+MAP_FIELDS = frozenset({"titles"})
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 LIST_KEYS = frozenset(f.key for f in FIELDS if f.kind in ("list", "list-enum"))
 

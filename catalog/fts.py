@@ -1,0 +1,60 @@
+"""Full-text index upkeep and queries. SQLite: an FTS5 table with diacritics folded. Other
+backends get a portable LIKE fallback here (PostgreSQL's tsvector index is its own module)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from catalog.tables import FTS_TABLE
+
+
+def searchable_text(rec: dict[str, Any]) -> dict[str, str]:
+    skills = [s.get("label") or "" for s in rec.get("esco_skills") or []]
+    titles = [rec.get("title") or ""] + list((rec.get("titles") or {}).values())
+    return {
+        "id": rec["id"],
+        "title": " ".join(titles),
+        "description": rec.get("description") or "",
+        "outcomes": "\n".join(rec.get("learning_outcomes") or []),
+        "skills": "\n".join(skills),
+    }
+
+
+def fts_insert(conn: Connection, records: list[dict[str, Any]]) -> None:
+    if conn.dialect.name != "sqlite" or not records:
+        return
+    conn.execute(
+        text(f"INSERT INTO {FTS_TABLE} (id, title, description, outcomes, skills) "
+             "VALUES (:id, :title, :description, :outcomes, :skills)"),
+        [searchable_text(r) for r in records],
+    )
+
+
+def fts_delete(conn: Connection, ids: list[str]) -> None:
+    if conn.dialect.name != "sqlite" or not ids:
+        return
+    conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE id = :id"), [{"id": i} for i in ids])
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(s: str) -> str:
+    """Case and diacritics folded, as the FTS tokenizer sees text."""
+    decomposed = unicodedata.normalize("NFKD", s.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(query: str) -> list[str]:
+    return _TOKEN.findall(fold(query))
+
+
+def fts5_match(query: str) -> str | None:
+    """User text to an FTS5 MATCH expression: every word must occur, as a word prefix."""
+    toks = tokens(query)
+    if not toks:
+        return None
+    return " AND ".join(f'"{tok}"*' for tok in toks)

@@ -1,0 +1,93 @@
+"""Catalogue tables (SQLAlchemy Core). The full descriptor is kept as JSON in ``doc``; the columns
+beside it are the ones searches filter and sort on, derived from the descriptor when written."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column, Float, Index, Integer, MetaData, String, Table, Text, event, text,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+credentials = Table(
+    "credentials", metadata,
+    Column("id", String(80), primary_key=True),
+    Column("source", String(120), nullable=False, index=True),
+    Column("source_record_id", String(500), nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("first_seen", String(40), nullable=False),
+    Column("last_seen", String(40), nullable=False),
+    Column("last_changed", String(40), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("country", String(2), index=True),
+    Column("eqf_level", Integer, index=True),
+    Column("ects", Float),
+    Column("participation_mode", String(16)),
+    Column("credential_type", String(40)),
+    Column("languages", String(200)),  # "|de|en|" so a LIKE '%|de|%' finds one language
+    Column("completeness", Float),
+    Column("doc", Text, nullable=False),  # the descriptor as JSON
+)
+Index("ix_credentials_source_record", credentials.c.source, credentials.c.source_record_id, unique=True)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), nullable=False, index=True),
+    Column("source", String(120), nullable=False, index=True),
+    Column("source_record_id", String(500)),
+    Column("locator", String(200)),
+    Column("raw", Text, nullable=False),  # JSON object of the source's own values
+    Column("reasons", Text, nullable=False),  # JSON list of {field, rule, message}
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("source", String(120), nullable=False, index=True),
+    Column("path", Text),
+    Column("file_sha256", String(64)),
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("status", String(20), nullable=False),
+    Column("counts", Text),  # JSON
+    Column("message", Text),
+)
+
+sources = Table(
+    "sources", metadata,
+    Column("key", String(120), primary_key=True),
+    Column("country", String(2)),
+    Column("last_file_sha256", String(64)),
+    Column("last_run_id", String(40)),
+    Column("updated_at", String(40)),
+)
+
+FTS_TABLE = "credentials_fts"
+# unicode61 with remove_diacritics 2 folds "Künstliche" and "kunstliche" to the same token.
+FTS_DDL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "id UNINDEXED, title, description, outcomes, skills, "
+    "tokenize = 'unicode61 remove_diacritics 2')"
+)
+
+
+def create_all(engine: Engine) -> None:
+    metadata.create_all(engine)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.execute(text(FTS_DDL))
+
+
+def sqlite_pragmas(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - trivial
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()

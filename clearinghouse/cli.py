@@ -1,0 +1,368 @@
+"""`clearinghouse`: ingest, run, search, show, stats, export, quarantine, runs.
+
+Bad input gets one clear error line on stderr and a non-zero exit, never a traceback
+(set CLEARINGHOUSE_DEBUG=1 to see one). Commands that do not validate never import
+Great Expectations.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearinghouse import config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Harmonise credential metadata into one searchable catalogue.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class InFmt(str, Enum):
+    auto = "auto"
+    csv = "csv"
+    xlsx = "xlsx"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class ExportFmt(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class Mode(str, Enum):
+    online = "online"
+    onsite = "onsite"
+    blended = "blended"
+
+
+class State:
+    home: Path
+
+
+state = State()
+FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+
+
+@app.callback()
+def _main(home: Annotated[Optional[Path], typer.Option(
+        "--home", help="Home folder (default: $CLEARINGHOUSE_HOME, else ./.clearinghouse).")] = None):
+    state.home = config.home_dir(home)
+
+
+def _catalog_url() -> str:
+    from catalog.store import catalog_url
+    return catalog_url(state.home)
+
+
+def _engine():
+    from catalog import store
+    return store.connect(_catalog_url())
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _progress(enabled: bool = True):
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} records"),
+                  TimeElapsedColumn(), console=err, transient=True,
+                  disable=not (enabled and err.is_terminal)) as prog:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = prog.add_task(stage, total=None)
+            prog.update(tasks[stage], completed=done)
+        yield report
+
+
+# ---------------------------------------------------------------- output helpers
+
+SUMMARY_KEYS = ("read", "accepted", "quarantined", "new", "changed", "unchanged", "withdrawn")
+
+
+def _emit(rows: list[dict[str, Any]], fmt: Fmt, columns: list[str], title: str | None = None) -> None:
+    if fmt is Fmt.json:
+        out.out(json.dumps(rows, ensure_ascii=False, indent=2), highlight=False)
+        return
+    if fmt is Fmt.csv:
+        from catalog.export import flat_value
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([flat_value(r.get(c)) for c in columns])
+        sys.stdout.write(buf.getvalue())
+        return
+    table = Table(title=title, show_lines=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*[_cell(r.get(c)) for c in columns])
+    out.print(table)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return ", ".join(_cell(x) for x in v)
+    if isinstance(v, dict):
+        return v.get("name") or json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def _summary_row(m) -> dict[str, Any]:
+    return {"source": m.source, **{k: m.counts.get(k, 0) for k in SUMMARY_KEYS}}
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="The export to ingest.")],
+    source: Annotated[str, typer.Option("--source", help="Key of the source (institution, feed).")],
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166-1 alpha-2 of the source.")] = None,
+    in_format: Annotated[InFmt, typer.Option("--format", help="Input format.")] = InFmt.auto,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="Mapping profile (YAML).")] = None,
+    partial: Annotated[bool, typer.Option("--partial", help="Partial delivery: withdraw nothing.")] = False,
+    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary as table, json or csv.")] = Fmt.table,
+):
+    """Land a file, run the pipeline for its source and print what happened."""
+    from clearinghouse import pipeline
+
+    _check_source_key(source)
+    if country and not _known_country(country):
+        fail(f"--country {country}: not an ISO 3166-1 alpha-2 code")
+    with _progress() as report:
+        m = pipeline.ingest(state.home, source, path, _catalog_url(), country=country,
+                            fmt=in_format.value, mapping=mapping, partial=partial, progress=report)
+    for w in m.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    _emit([_summary_row(m)], output, ["source", *SUMMARY_KEYS])
+
+
+def _check_source_key(key: str) -> None:
+    import re
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", key):
+        fail(f"--source {key!r}: use letters, digits, '.', '_' or '-' (it names folders)")
+
+
+def _known_country(code: str) -> bool:
+    import pycountry
+    return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+@app.command()
+def run(
+    sources: Annotated[Optional[Path], typer.Option(
+        "--sources", help="Sources registry (default: <home>/sources.yaml, else the shipped samples).")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Run just these source keys.")] = None,
+    output: Annotated[Fmt, typer.Option("--output", "-o", help="Summary as table, json or csv.")] = Fmt.table,
+):
+    """Ingest every registered source; one failing source does not stop the others."""
+    from clearinghouse import pipeline
+
+    specs = config.load_sources(sources or config.sources_file(state.home))
+    if only:
+        unknown = sorted(set(only) - {s.key for s in specs})
+        if unknown:
+            fail(f"--only: no registered source {', '.join(unknown)}")
+        specs = [s for s in specs if s.key in only]
+    rows, failed = [], 0
+    with _progress() as report:
+        for spec in specs:
+            try:
+                m = pipeline.ingest(state.home, spec.key, spec.path, _catalog_url(), country=spec.country,
+                                    fmt=spec.format, mapping=spec.mapping, partial=spec.partial,
+                                    progress=report)
+                rows.append(_summary_row(m))
+                for w in m.warnings:
+                    err.print(f"[yellow]warning:[/] {spec.key}: {w}", highlight=False)
+            except pipeline.PipelineError as exc:
+                failed += 1
+                err.print(f"[bold red]error:[/] {spec.key}: {exc}", highlight=False)
+                rows.append({"source": spec.key, "error": str(exc)})
+    if output is Fmt.table:
+        good = [r for r in rows if "error" not in r]
+        total = {"source": "TOTAL", **{k: sum(r[k] for r in good) for k in SUMMARY_KEYS}}
+        _emit(good + [total], output, ["source", *SUMMARY_KEYS], title="Delivery summary")
+    else:
+        _emit(rows, output, ["source", *SUMMARY_KEYS, "error"])
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    text: Annotated[Optional[str], typer.Argument(help="Words to find (title, description, outcomes, skills).")] = None,
+    source: Annotated[Optional[str], typer.Option("--source")] = None,
+    country: Annotated[Optional[str], typer.Option("--country")] = None,
+    eqf: Annotated[Optional[int], typer.Option("--eqf", min=1, max=8)] = None,
+    ects_min: Annotated[Optional[float], typer.Option("--ects-min", min=0)] = None,
+    ects_max: Annotated[Optional[float], typer.Option("--ects-max", min=0)] = None,
+    mode: Annotated[Optional[Mode], typer.Option("--mode")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="ISO 639-1 code.")] = None,
+    type_: Annotated[Optional[str], typer.Option("--type", help="Credential type.")] = None,
+    include_withdrawn: Annotated[bool, typer.Option("--include-withdrawn")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 20,
+    fmt: FormatOpt = Fmt.table,
+):
+    """Search the catalogue. With --format json: a list of descriptors with exactly the spec's keys."""
+    from catalog.search import Query, search as run_search
+    from clearinghouse.descriptor import CREDENTIAL_TYPES
+
+    if type_ and type_ not in CREDENTIAL_TYPES:
+        fail(f"--type {type_}: one of {', '.join(CREDENTIAL_TYPES)}")
+    q = Query(text=text, source=source, country=country, eqf=eqf, ects_min=ects_min, ects_max=ects_max,
+              mode=mode.value if mode else None, language=language, type=type_,
+              include_withdrawn=include_withdrawn, limit=limit)
+    records, total = run_search(_engine(), q)
+    if fmt is Fmt.table:
+        _emit(records, fmt, ["id", "title", "source", "country", "eqf_level", "ects", "participation_mode",
+                             "languages"], title=f"{total} found" + (f", first {len(records)}" if total > len(records) else ""))
+    else:
+        from clearinghouse.descriptor import KEYS
+        _emit(records, fmt, list(KEYS))
+
+
+@app.command()
+def show(record_id: Annotated[str, typer.Argument(help="Catalogue id.")], fmt: FormatOpt = Fmt.table):
+    """One record, every field."""
+    from catalog import store
+
+    rec = store.get(_engine(), record_id)
+    if rec is None:
+        fail(f"no record with id {record_id!r}")
+    if fmt is Fmt.json:
+        out.out(json.dumps(rec, ensure_ascii=False, indent=2), highlight=False)
+    elif fmt is Fmt.csv:
+        from clearinghouse.descriptor import KEYS
+        _emit([rec], fmt, list(KEYS))
+    else:
+        table = Table(show_header=False, title=rec["title"])
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for k, v in rec.items():
+            if v not in (None, [], {}):
+                table.add_row(k, json.dumps(v, ensure_ascii=False, indent=1) if isinstance(v, (dict, list))
+                              and k in ("provenance", "quality_flags", "esco_skills") else _cell(v))
+        out.print(table)
+
+
+@app.command()
+def stats(fmt: FormatOpt = Fmt.table):
+    """Counts per source, EQF levels, quarantine and runs."""
+    from catalog import store
+
+    s = store.stats(_engine())
+    if fmt is Fmt.json:
+        out.out(json.dumps(s, ensure_ascii=False, indent=2), highlight=False)
+        return
+    _emit(s["sources"], fmt, ["source", "active", "withdrawn", "quarantined", "avg_completeness"],
+          title=f"{s['active']} active, {s['withdrawn']} withdrawn, {s['quarantined']} in quarantine, "
+                f"{s['runs']} runs")
+    if fmt is Fmt.table:
+        _emit([{"eqf_level": k, "records": v} for k, v in s["by_eqf_level"].items()], fmt,
+              ["eqf_level", "records"], title="Active records by EQF level")
+
+
+@app.command()
+def export(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="File to write.")],
+    fmt: Annotated[ExportFmt, typer.Option("--format", "-f")] = ExportFmt.parquet,
+    active_only: Annotated[bool, typer.Option("--active-only")] = False,
+):
+    """Write the whole catalogue as Parquet, CSV or JSON Lines."""
+    from catalog import store
+    from catalog.export import WRITERS
+
+    if out_path.parent and not out_path.parent.exists():
+        fail(f"{out_path.parent}: no such folder")
+    n = WRITERS[fmt.value](store.iter_records(_engine(), include_withdrawn=not active_only), out_path)
+    err.print(f"wrote {n} records to {out_path}", highlight=False)
+
+
+@app.command()
+def quarantine(source: Annotated[Optional[str], typer.Option("--source")] = None, fmt: FormatOpt = Fmt.table):
+    """Records held back from the latest delivery of each source, with every reason."""
+    from catalog import store
+
+    entries = store.quarantine_entries(_engine(), source)
+    if fmt is Fmt.table:
+        rows = [{**e, "reasons": "; ".join(f"{r['field']}: {r['message']}" for r in e["reasons"])}
+                for e in entries]
+        _emit(rows, fmt, ["source", "source_record_id", "locator", "reasons"],
+              title=f"{len(entries)} in quarantine")
+    else:
+        _emit(entries, fmt, ["source", "source_record_id", "locator", "raw", "reasons"])
+
+
+@app.command()
+def runs(limit: Annotated[int, typer.Option("--limit", min=1)] = 20, fmt: FormatOpt = Fmt.table):
+    """The run log: what ran, when, with what counts."""
+    from catalog import store
+
+    rows = store.run_log(_engine(), limit)
+    if fmt is Fmt.table:
+        rows = [{**r, **{k: r["counts"].get(k) for k in SUMMARY_KEYS}} for r in rows]
+        _emit(rows, fmt, ["run_id", "source", "status", *SUMMARY_KEYS, "message"])
+    else:
+        _emit(rows, fmt, ["run_id", "source", "path", "file_sha256", "started_at", "finished_at",
+                          "status", "counts", "message"])
+
+
+def main() -> None:
+    """Entry point: known errors as one line, anything else as one line too (exit 2)."""
+    from clearinghouse.pipeline import PipelineError
+
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (PipelineError, config.ConfigError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
+        import click
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        if os.environ.get("CLEARINGHOUSE_DEBUG"):
+            raise
+        err.print(f"[bold red]error:[/] internal error: {type(exc).__name__}: {exc} "
+                  "(set CLEARINGHOUSE_DEBUG=1 for details)", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

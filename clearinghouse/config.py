@@ -1,0 +1,67 @@
+"""Where things live: the home folder, the catalogue URL, the registered sources."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HOME_ENV = "CLEARINGHOUSE_HOME"
+SOURCES_ENV = "CLEARINGHOUSE_SOURCES"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_SOURCES = REPO_ROOT / "samples" / "sources.yaml"
+
+
+class ConfigError(Exception):
+    """A configuration problem, said in one line."""
+
+
+def home_dir(home: str | os.PathLike | None = None) -> Path:
+    path = Path(home or os.environ.get(HOME_ENV) or ".clearinghouse").expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    key: str
+    path: Path
+    country: str | None = None
+    format: str = "auto"
+    mapping: Path | None = None
+    partial: bool = False
+
+
+def sources_file(home: Path) -> Path:
+    """The sources registry: $CLEARINGHOUSE_SOURCES, else <home>/sources.yaml, else the samples."""
+    env = os.environ.get(SOURCES_ENV)
+    if env:
+        return Path(env)
+    own = home / "sources.yaml"
+    return own if own.exists() else SAMPLE_SOURCES
+
+
+def load_sources(path: Path) -> list[SourceSpec]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: sources registry not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    entries = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: expected a 'sources:' list")
+    specs = []
+    for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not entry.get("key") or not entry.get("path"):
+            raise ConfigError(f"{path}: source #{n} needs at least 'key' and 'path'")
+        base = path.parent
+        mapping = entry.get("mapping")
+        specs.append(SourceSpec(
+            key=str(entry["key"]), path=(base / entry["path"]).resolve(),
+            country=entry.get("country"), format=entry.get("format", "auto"),
+            mapping=(base / mapping).resolve() if mapping else None,
+            partial=bool(entry.get("partial", False)),
+        ))
+    return specs

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CLI = Path(sys.executable).parent / "clearinghouse"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """Tests never touch the developer's own home folder or catalogue."""
+    monkeypatch.delenv("CLEARINGHOUSE_CATALOG_URL", raising=False)
+    monkeypatch.delenv("CLEARINGHOUSE_SOURCES", raising=False)
+    monkeypatch.setenv("CLEARINGHOUSE_HOME", str(tmp_path / "default-home"))
+    yield
+    from catalog import store
+    store.dispose_all()
+
+
+def run_cli(*args: str, home: Path, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env.pop("CLEARINGHOUSE_CATALOG_URL", None)
+    res = subprocess.run([str(CLI), "--home", str(home), *args], capture_output=True, text=True,
+                         env=full_env, timeout=600)
+    if check and res.returncode != 0:
+        raise AssertionError(f"clearinghouse {' '.join(args)} exited {res.returncode}:\n{res.stderr}")
+    return res

@@ -1,0 +1,231 @@
+"""Candidate batch (the source's strings under candidate field names) to descriptor records.
+
+Each crosswalk is a pure function of strings, so it is applied once per distinct input in a
+column (a batch of 50,000 rows usually holds a few dozen distinct levels, units, modes or
+language lists) and the result is mapped back to the rows. What a crosswalk finds invalid
+becomes a quarantine reason; what it finds doubtful becomes a quality flag; how it derived a
+value goes into the record's provenance.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from clearinghouse import descriptor as d
+from transforms import credits, dates, languages, levels, modes, money, places
+from transforms import text as textx
+from transforms.candidate import TITLE_PREFIX
+from transforms.result import NOTHING, Derived, Flag, Problem
+
+LOCATOR = "__locator__"
+ERROR = "__error__"
+
+
+@dataclass
+class Context:
+    source: str
+    country: str | None = None  # ISO alpha-2 given for the whole source (--country)
+    file_sha256: str | None = None
+    harvested_at: str | None = None
+    dayfirst: bool = True
+
+
+@dataclass
+class Harmonised:
+    records: list[dict[str, Any]]  # one descriptor per row (without catalogue fields)
+    problems: list[list[Problem]]  # per row; non-empty -> quarantine
+    columns: dict[str, str] = field(default_factory=dict)  # candidate field -> source column
+
+
+def _apply(frame: pd.DataFrame, cols: tuple[str, ...], fn: Callable[..., Derived]) -> list[Derived]:
+    """fn applied once per distinct tuple of the given columns, mapped back to every row."""
+    if not any(c in frame.columns for c in cols):
+        return [NOTHING] * len(frame)
+    series = [frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in cols]
+    cache: dict[tuple, Derived] = {}
+    out: list[Derived] = []
+    for key in zip(*series):
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = NOTHING if all(v is None for v in key) else fn(*key)
+        out.append(hit)
+    return out
+
+
+def _apply_values(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    cache: dict[Any, Any] = {}
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        if v not in cache:
+            cache[v] = fn(v)
+        out.append(cache[v])
+    return out
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+
+def _clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as str or None (no NaN), stripped; empty strings become None."""
+    out = frame.astype(object).where(frame.notna(), None)
+    for col in out.columns:
+        out[col] = [(v.strip() or None) if isinstance(v, str) else (None if v is None else str(v))
+                    for v in out[col].tolist()]
+    return out
+
+
+_ISCED = re.compile(r"^\d{2,4}$")
+
+
+def _isced(value: str) -> Derived:
+    codes, flags = [], []
+    for part in re.split(r"[,;|/\s]+", value):
+        part = part.strip().rstrip(".")
+        if not part:
+            continue
+        if _ISCED.match(part):
+            codes.append(part)
+        else:
+            flags.append(Flag("isced_f", "unrecognised-value",
+                              f"'{part}' is not an ISCED-F 2013 field code (2 to 4 digits); left out"))
+    return Derived(values={"isced_f": codes}, flags=tuple(flags),
+                   methods={"isced_f": "as given by the source"} if codes else {})
+
+
+def _url(value: str) -> Derived:
+    if re.match(r"^https?://\S+$", value):
+        return Derived(values={"url": value})
+    if re.match(r"^www\.\S+$", value):
+        return Derived(values={"url": "https://" + value},
+                       flags=(Flag("url", "url-repaired", f"'{value}' had no scheme; https:// added"),))
+    return Derived(flags=(Flag("url", "unrecognised-value", f"'{value}' is not a web address; left out"),))
+
+
+def _country(value: str) -> Derived:
+    return places.derive_country(value)
+
+
+def _derived_source_id(title: str | None, body: str | None) -> str:
+    basis = f"{(title or '').casefold().strip()}\x1f{(body or '').casefold().strip()}"
+    return "title-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
+    frame = _clean_frame(candidate.reset_index(drop=True))
+    n = len(frame)
+    col = lambda name: _column(frame, name)  # noqa: E731
+
+    # Country first: the level crosswalk uses it to recognise a national framework.
+    country_d = _apply(frame, ("country",), _country)
+    region_given = _apply(frame, ("region", "country"),
+                          lambda r, c: places.derive_region(r, None) if r else NOTHING)
+    countries = [cd.values.get("country") or ctx.country for cd in country_d]
+    regions = [rg.values.get("region") or cd.values.get("region")
+               for rg, cd in zip(region_given, country_d)]
+    level_frame = frame.assign(__country=countries, __region=regions)
+    derived: dict[str, list[Derived]] = {
+        "country": country_d,
+        "region": region_given,
+        "levels": _apply(level_frame, ("eqf_level", "nqf_level", "nqf_framework", "level",
+                                        "__country", "__region"), levels.derive_level),
+        "credits": _apply(frame, ("credit", "credit_unit", "workload_hours"), credits.derive_credits),
+        "languages": _apply(frame, ("languages",), languages.derive_languages),
+        "title_language": _apply(frame, ("title_language",), languages.language_code),
+        "participation_mode": _apply(frame, ("participation_mode",), modes.participation_mode),
+        "assessment_type": _apply(frame, ("assessment_type",), modes.assessment_types),
+        "supervision": _apply(frame, ("supervision",), modes.supervision),
+        "credential_type": _apply(frame, ("credential_type",), modes.credential_type),
+        "quality_assurance": _apply(frame, ("quality_assurance", "qa_body"), modes.quality_assurance),
+        "stackability": _apply(frame, ("stackability",), modes.stackability),
+        "verification": _apply(frame, ("verification",), modes.verification),
+        "start_date": _apply(frame, ("start_date",),
+                             lambda v: dates.iso_date(v, "start_date", dayfirst=ctx.dayfirst)),
+        "end_date": _apply(frame, ("end_date",),
+                           lambda v: dates.iso_date(v, "end_date", dayfirst=ctx.dayfirst)),
+        "duration": _apply(frame, ("duration",), dates.iso_duration),
+        "price": _apply(frame, ("price", "price_currency"), money.derive_price),
+        "isced_f": _apply(frame, ("isced_f",), _isced),
+        "url": _apply(frame, ("url",), _url),
+    }
+    titles = _apply_values(col("title"), textx.clean_text)
+    descriptions = _apply_values(col("description"), textx.clean_text)
+    outcomes = _apply_values(col("learning_outcomes"), textx.split_outcomes)
+    stacks = _apply_values(col("stacks_into"), textx.split_list)
+    plain = {k: _apply_values(col(k), textx.clean_text)
+             for k in ("prerequisites", "grading", "licence", "awarding_body_name")}
+    title_cols = [c for c in frame.columns if c.startswith(TITLE_PREFIX)]
+    other_titles = {c[len(TITLE_PREFIX):]: _apply_values(col(c), textx.clean_text) for c in title_cols}
+    srids, bodies_id, locators = col("source_record_id"), col("awarding_body_id"), col(LOCATOR)
+    errors = col(ERROR)
+
+    records: list[dict[str, Any]] = []
+    problems: list[list[Problem]] = []
+    for i in range(n):
+        rec: dict[str, Any] = {"source": ctx.source}
+        flags: list[Flag] = []
+        probs: list[Problem] = []
+        methods: dict[str, str] = {}
+        for part in derived.values():
+            dv = part[i]
+            if dv is NOTHING:
+                continue
+            for k, v in dv.values.items():
+                if v is not None and rec.get(k) is None:
+                    rec[k] = v
+            flags.extend(dv.flags)
+            probs.extend(dv.problems)
+            methods.update(dv.methods)
+        if rec.get("country") is None and ctx.country:
+            rec["country"] = ctx.country
+            methods["country"] = "given for the whole source at ingest (--country)"
+        if errors[i]:
+            probs.append(Problem("record", "unreadable", str(errors[i])))
+        title = titles[i]
+        rec["title"] = title
+        if not title:
+            probs.append(Problem("title", "required", "the title is missing"))
+        rec["description"] = descriptions[i]
+        rec["learning_outcomes"] = outcomes[i] or []
+        rec["stacks_into"] = stacks[i] or []
+        for k in ("prerequisites", "grading", "licence"):
+            rec[k] = plain[k][i]
+        body_name = plain["awarding_body_name"][i]
+        if body_name or bodies_id[i]:
+            rec["awarding_body"] = {"name": body_name, "id": bodies_id[i], "country": rec.get("country")}
+        extra = {lang: vals[i] for lang, vals in other_titles.items() if vals[i]}
+        rec["titles"] = extra or None
+        srid = srids[i]
+        if not srid:
+            srid = _derived_source_id(title, body_name)
+            flags.append(Flag("source_record_id", "id-derived",
+                              "the source gives no identifier; one was derived from title and awarding body"))
+        rec["source_record_id"] = srid
+        rec["id"] = d.record_id(ctx.source, srid)
+        present = d.annex_i_present(rec)
+        for key, ok in present.items():
+            if not ok and key != "title":
+                flags.append(Flag(key, "missing-annex-i-element",
+                                  f"Annex I element missing: {d.ANNEX_I_ELEMENTS[key]}"))
+        rec["completeness"] = d.completeness(rec)
+        rec["quality_flags"] = [f.as_dict() for f in flags]
+        rec["provenance"] = {
+            "file_sha256": ctx.file_sha256,
+            "locator": locators[i],
+            "harvested_at": ctx.harvested_at,
+            "fields": {k: methods[k] for k in sorted(methods)},
+        }
+        rec = d.normalise(rec)
+        rec["status"] = None
+        rec["content_hash"] = d.content_hash(rec)
+        records.append(rec)
+        problems.append(probs)
+    return Harmonised(records=records, problems=problems)
