@@ -76,11 +76,21 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
 
 def _clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells as str or None (no NaN), stripped; empty strings become None."""
-    out = frame.astype(object).where(frame.notna(), None)
-    for col in out.columns:
-        out[col] = [(v.strip() or None) if isinstance(v, str) else (None if v is None else str(v))
-                    for v in out[col].tolist()]
-    return out
+    def clean(v: Any) -> str | None:
+        if isinstance(v, str):
+            return v.strip() or None
+        if v is None or v != v:  # None, NaN, pd.NA (NA != NA is NA, which is falsy-unsafe)
+            return None
+        return str(v)
+
+    def safe(v: Any) -> str | None:
+        try:
+            return clean(v)
+        except TypeError:  # pd.NA in a boolean context
+            return None
+
+    return pd.DataFrame({col: pd.Series([safe(v) for v in frame[col].tolist()], dtype=object)
+                         for col in frame.columns})
 
 
 _ISCED = re.compile(r"^\d{2,4}$")

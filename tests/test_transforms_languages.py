@@ -1,0 +1,80 @@
+"""Languages of instruction and title language -> ISO 639-1."""
+import pytest
+
+from transforms.languages import derive_languages, language_code
+
+
+@pytest.mark.parametrize("text, expected, flags", [
+    ("Deutsch, Englisch", ["de", "en"], []),
+    ("Irish; English", ["ga", "en"], []),
+    ("anglais/français", ["en", "fr"], []),
+    ("Deutsch und Englisch", ["de", "en"], []),
+    ("English and French", ["en", "fr"], []),
+    ("anglais et français", ["en", "fr"], []),
+    ("Inglés y Español", ["en", "es"], []),
+    ("Italiano e Inglese", ["it", "en"], []),
+    ("Engels en Frans", ["en", "fr"], []),
+    ("Frans en Duits", ["fr", "de"], []),
+    ("polski i angielski", ["pl", "en"], []),
+    ("English, French & German", ["en", "fr", "de"], []),
+    ("Nederlands | Engels", ["nl", "en"], []),
+    ("Deutsch\nEnglisch", ["de", "en"], []),
+    ("English + Welsh", ["en", "cy"], []),
+    ("en français", ["fr"], []),
+    ("in English", ["en"], []),
+    ("w języku polskim", ["pl"], []),
+    ("langue française", ["fr"], []),
+    ("Unterrichtssprache: Deutsch", ["de"], []),
+    ("Englisch (B2)", ["en"], []),
+    ("Spanisch (Kastilisch)", ["es"], []),
+    ("español", ["es"], []),
+    ("Néerlandais", ["nl"], []),
+    ("Gaeilge", ["ga"], []),
+    ("EN", ["en"], []),
+    ("en-GB", ["en"], []),
+    ("FR;EN", ["fr", "en"], []),
+    ("de en", ["de", "en"], []),
+    ("Deutsch, deutsch, DE", ["de"], []),
+    ("eng", ["en"], ["language-tag-repaired"]),
+    ("ENG", ["en"], ["language-tag-repaired"]),
+    ("ger", ["de"], ["language-tag-repaired"]),
+    ("de_DE", ["de"], ["language-tag-repaired"]),
+    ("en_GB, fr", ["en", "fr"], ["language-tag-repaired"]),
+])
+def test_derive_languages(text, expected, flags):
+    d = derive_languages(text)
+    assert d.problems == ()
+    assert d.values == {"languages": expected}
+    assert [f.code for f in d.flags] == flags
+
+
+@pytest.mark.parametrize("text, offending", [
+    ("Klingonisch", "Klingonisch"),
+    ("xx", "xx"),
+    ("Englisch und Klingonisch", "Klingonisch"),
+    ("sco", "sco"),  # Scots: an ISO 639-3 language without a 639-1 code
+])
+def test_unknown_language_is_problem(text, offending):
+    d = derive_languages(text)
+    assert [p.rule for p in d.problems] == ["unknown-code"]
+    assert f"'{offending}'" in d.problems[0].message
+    assert d.values == {}
+
+
+def test_empty():
+    assert derive_languages(None).values == {} and derive_languages("").problems == ()
+
+
+@pytest.mark.parametrize("text, code, flags", [
+    ("Deutsch", "de", []), ("fr", "fr", []), ("Polish", "pl", []), ("nl_BE", "nl", ["language-tag-repaired"]),
+    ("en, de", "en", ["several-values"]),
+])
+def test_language_code(text, code, flags):
+    d = language_code(text)
+    assert d.values == {"title_language": code}
+    assert [f.code for f in d.flags] == flags
+
+
+def test_language_code_unknown():
+    d = language_code("Elbisch")
+    assert [(p.field, p.rule) for p in d.problems] == [("title_language", "unknown-code")]
