@@ -24,8 +24,8 @@ from clearinghouse import config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Harmonise credential metadata into one searchable catalogue.")
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 class Fmt(str, Enum):
@@ -341,7 +341,8 @@ def main() -> None:
     from clearinghouse.pipeline import PipelineError
 
     try:
-        app(standalone_mode=False)
+        rv = app(standalone_mode=False)  # click returns the code of a typer.Exit here
+        sys.exit(rv if isinstance(rv, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (PipelineError, config.ConfigError) as exc:

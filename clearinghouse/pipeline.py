@@ -30,6 +30,7 @@ from transforms.mapping import apply_mapping, plan_mapping
 from transforms.profile import Profile, ProfileError, load_profile
 
 Progress = Callable[[str, int], None]  # (stage, records done so far)
+RAW_TEXT = "__raw__"  # connectors: the source text of a record they could not read
 
 
 class PipelineError(Exception):
@@ -165,7 +166,8 @@ def parse(home: Path, source: str, *, batch_size: int = 50_000, progress: Progre
             if progress:
                 progress("parse", read)
     except SourceFileError as exc:
-        raise PipelineError(str(exc).replace(m.landed_path, Path(m.original_path).name)) from None
+        landed_name, original = Path(m.landed_path).name, Path(m.original_path).name
+        raise PipelineError(str(exc).replace(m.landed_path, original).replace(landed_name, original)) from None
     m.file_info = {k: v for k, v in _info_dict(info).items() if k not in ("path",)}
     m.format = info.format
     m.warnings = list(getattr(info, "warnings", []) or [])
@@ -218,8 +220,8 @@ def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> M
         plan = plan_mapping([c for c in raw.columns if not c.startswith("__")], profile)
         cand = apply_mapping(raw, plan, profile)
         h = harmonise_frame(cand, ctx)
-        raw_cols = [c for c in raw.columns if not c.startswith("__")]
-        raw_rows = raw[raw_cols].to_dict(orient="records")
+        raw_cols = [c for c in raw.columns if not c.startswith("__") or c == RAW_TEXT]
+        raw_rows = raw[raw_cols].rename(columns={RAW_TEXT: "_unreadable_text"}).to_dict(orient="records")
         with open(out / f"part-{n:05d}.jsonl", "w", encoding="utf-8") as fh:
             for rec, probs, raw_row in zip(h.records, h.problems, raw_rows):
                 ids[rec["source_record_id"]] += 1

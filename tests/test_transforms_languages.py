@@ -7,6 +7,8 @@ from transforms.languages import derive_languages, language_code
 @pytest.mark.parametrize("text, expected, flags", [
     ("Deutsch, Englisch", ["de", "en"], []),
     ("Irish; English", ["ga", "en"], []),
+    ("Gaelic, English", ["gd", "en"], []),
+    ("Irish Gaelic", ["ga"], []),
     ("anglais/français", ["en", "fr"], []),
     ("Deutsch und Englisch", ["de", "en"], []),
     ("English and French", ["en", "fr"], []),

@@ -1,0 +1,245 @@
+"""JSON documents and JSON Lines.
+
+JSON: the records are a top-level array of objects; or the array held by a top-level (or nested,
+up to three levels) key such as ``items``, ``data``, ``records``, ``results``, ``courses``,
+``credentials``, ``@graph``, ``hits`` (any key holding a list of objects is used when none of
+these is there); or, failing that, the document itself is one record. The locator is the JSON
+pointer of the record (``/items/3``; ``/`` for a single-record document). Other keys are only taken as the
+records array when the object does not look like a record itself (no id/title/name key, at most
+three plain values), so a single course with a list of outcomes stays one record. Invalid JSON raises
+SourceFileError with the parser's message, line and column.
+
+JSON Lines: one object per line. A line that is not valid JSON, or not an object, does not stop
+the file: it becomes a record whose source columns are all None and whose ``__error__`` says
+``"line 7: invalid JSON: Expecting ',' delimiter (column 12)"`` (``__raw__`` holds the line).
+
+Flattening (both): nested objects give dotted keys (``provider.name``); a list of scalars is one
+string with the items joined by ``"\\n"``; a list holding objects or lists is kept as a JSON string;
+numbers as strings ("7", "7.5"), booleans "true"/"false", null and "" -> None.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterator
+
+from .base import (
+    FileInfo, RawBatch, SourceFileError, clip, display_name, frame_from_dicts, number_to_str, plural,
+    summarise_rows, unique_name, META_COLUMNS,
+)
+from .sniff import TextEncoding, iter_lines, read_text
+
+RECORD_KEYS = ("items", "data", "records", "results", "courses", "credentials", "@graph", "hits",
+               "rows", "entries", "elements", "objects", "list", "values", "content", "offers",
+               "programmes", "programs", "qualifications", "microcredentials", "badges",
+               "achievements", "resources", "result", "response")
+_META = set(META_COLUMNS)
+
+
+def _scalar(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v if v and not v.isspace() else None
+    if isinstance(v, (bool, int, float)):
+        return number_to_str(v)
+    return str(v)
+
+
+def flatten(obj: dict, prefix: str = "", out: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    if out is None:
+        out = {}
+    for k, v in obj.items():
+        key = f"{prefix}.{k}" if prefix else str(k)
+        if key in out or key in _META:
+            key = unique_name(key, set(out) | _META)
+        if isinstance(v, dict):
+            if v:
+                flatten(v, key, out)
+            else:
+                out[key] = None
+        elif isinstance(v, list):
+            if any(isinstance(x, (dict, list)) for x in v):
+                out[key] = json.dumps(v, ensure_ascii=False)
+            else:
+                parts = [s for s in (_scalar(x) for x in v) if s is not None]
+                out[key] = "\n".join(parts) if parts else None
+        else:
+            out[key] = _scalar(v)
+    return out
+
+
+def _pointer_token(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _is_record_list(v: Any) -> bool:
+    return isinstance(v, list) and (not v or any(isinstance(x, dict) for x in v))
+
+
+_RECORD_HINTS = {"id", "@id", "title", "name", "titel", "intitulé", "nazwa", "code", "url"}
+
+
+def _looks_like_record(doc: dict) -> bool:
+    """An object with a title/name/id, or more than 3 plain values, is a record itself."""
+    if any(str(k).lower() in _RECORD_HINTS for k in doc):
+        return True
+    return sum(1 for v in doc.values() if not isinstance(v, (dict, list))) > 3
+
+
+def find_records(doc: Any, depth: int = 0) -> tuple[str, list] | None:
+    """(pointer, list) of the records array inside an object, or None."""
+    if not isinstance(doc, dict):
+        return None
+    lowered = {str(k).lower(): k for k in doc}
+    for want in RECORD_KEYS:
+        k = lowered.get(want)
+        if k is not None and _is_record_list(doc[k]) and doc[k]:
+            return "/" + _pointer_token(str(k)), doc[k]
+    if _looks_like_record(doc):
+        return None  # e.g. one course with a list of learning outcomes: not a wrapper
+    candidates = [(k, v) for k, v in doc.items()
+                  if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+    if candidates:
+        k, v = max(candidates, key=lambda kv: len(kv[1]))
+        return "/" + _pointer_token(str(k)), v
+    for want in RECORD_KEYS:  # an empty records array under a known key
+        k = lowered.get(want)
+        if k is not None and isinstance(doc[k], list) and not doc[k]:
+            return "/" + _pointer_token(str(k)), doc[k]
+    if depth < 2:
+        inner = []
+        for k, v in doc.items():
+            if isinstance(v, dict):
+                found = find_records(v, depth + 1)
+                if found is not None and found[1]:
+                    inner.append(("/" + _pointer_token(str(k)) + found[0], found[1]))
+        if inner:
+            return max(inner, key=lambda pv: len(pv[1]))
+    return None
+
+
+def _kind(v: Any) -> str:
+    return {str: "a string", list: "an array", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(v), type(v).__name__)
+
+
+def read_json(path: str | os.PathLike, info: FileInfo, enc: TextEncoding, batch_size: int,
+              hint: str | None = None) -> Iterator[RawBatch]:
+    name = display_name(path)
+    text = read_text(path, enc)
+    try:
+        doc = json.loads(text, strict=False)
+    except json.JSONDecodeError as e:
+        extra = f" ({hint})" if hint else ""
+        raise SourceFileError(
+            f"{name}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}{extra}", path) from None
+    except RecursionError:
+        raise SourceFileError(f"{name}: the JSON is nested too deeply to read", path) from None
+    del text
+    if isinstance(doc, list):
+        pointer, items = "", doc
+    elif isinstance(doc, dict):
+        found = find_records(doc)
+        if found is None:
+            pointer, items = None, [doc]
+        else:
+            pointer, items = found
+    else:
+        raise SourceFileError(
+            f"{name}: the JSON document is {_kind(doc)}, not an object or an array of objects", path)
+    info.records_path = pointer if pointer is not None else "/"
+    if pointer is None:
+        locate = lambda i: "/"  # noqa: E731 - the whole document is the record
+    else:
+        locate = lambda i: f"{pointer}/{i}"  # noqa: E731
+    return _json_batches(items, locate, info, batch_size)
+
+
+def _json_batches(items: list, locate, info: FileInfo, batch_size: int) -> Iterator[RawBatch]:
+    n_bad = 0
+    bad: list[str] = []
+    first = True
+    for start in range(0, len(items), batch_size):
+        recs, locs, errs, raws = [], [], [], []
+        for i in range(start, min(start + batch_size, len(items))):
+            item = items[i]
+            loc = locate(i)
+            if isinstance(item, dict):
+                recs.append(flatten(item))
+                errs.append(None)
+                raws.append(None)
+            else:
+                recs.append({})
+                errs.append(f"{loc}: not a JSON object ({_kind(item)})")
+                raws.append(clip(json.dumps(item, ensure_ascii=False)))
+                n_bad += 1
+                if len(bad) < 10:
+                    bad.append(loc)
+            locs.append(loc)
+        frame = frame_from_dicts(recs, locs, errs, raws)
+        if first:
+            info.columns = [c for c in frame.columns if c not in _META]
+            first = False
+        yield RawBatch(frame)
+    if n_bad:
+        info.warnings.append(
+            f"{plural(n_bad, 'item')} of the records array {'is' if n_bad == 1 else 'are'} not a JSON "
+            f"object and {'was' if n_bad == 1 else 'were'} marked as errors: "
+            + ", ".join(bad) + (f" and {n_bad - len(bad)} more" if n_bad > len(bad) else ""))
+
+
+def read_jsonl(path: str | os.PathLike, info: FileInfo, enc: TextEncoding,
+               batch_size: int) -> Iterator[RawBatch]:
+    return _jsonl_batches(path, info, enc, batch_size)
+
+
+def _jsonl_batches(path, info: FileInfo, enc: TextEncoding, batch_size: int) -> Iterator[RawBatch]:
+    decoder = json.JSONDecoder(strict=False)
+    n_bad = 0
+    bad_rows: list[int] = []
+    first = True
+    recs, locs, errs, raws = [], [], [], []
+    for lineno, line in enumerate(iter_lines(path, enc), start=1):
+        text = line.strip().lstrip("\ufeff").strip()
+        if not text:
+            continue
+        error = None
+        try:
+            obj = decoder.decode(text)
+        except json.JSONDecodeError as e:
+            error = f"line {lineno}: invalid JSON: {e.msg} (column {e.colno})"
+        except RecursionError:
+            error = f"line {lineno}: invalid JSON: nested too deeply"
+        else:
+            if not isinstance(obj, dict):
+                error = f"line {lineno}: not a JSON object ({_kind(obj)})"
+        if error is None:
+            recs.append(flatten(obj))
+            errs.append(None)
+            raws.append(None)
+        else:
+            recs.append({})
+            errs.append(error)
+            raws.append(clip(line.rstrip("\r\n")))
+            n_bad += 1
+            if len(bad_rows) < 1000:
+                bad_rows.append(lineno)
+        locs.append(f"line {lineno}")
+        if len(recs) >= batch_size:
+            frame = frame_from_dicts(recs, locs, errs, raws)
+            if first:
+                info.columns = [c for c in frame.columns if c not in _META]
+                first = False
+            yield RawBatch(frame)
+            recs, locs, errs, raws = [], [], [], []
+    if recs:
+        frame = frame_from_dicts(recs, locs, errs, raws)
+        if first:
+            info.columns = [c for c in frame.columns if c not in _META]
+        yield RawBatch(frame)
+    if n_bad:
+        info.warnings.append(
+            f"{plural(n_bad, 'line')} {'is' if n_bad == 1 else 'are'} not a valid JSON object and "
+            f"{'was' if n_bad == 1 else 'were'} marked as errors: "
+            f"{summarise_rows(bad_rows, n_bad, label='lines')}")

@@ -1,0 +1,178 @@
+"""The command line end to end on the shipped samples: summaries, exact JSON keys, exports,
+idempotency, withdrawal, and one clear error line (never a traceback) on bad input."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from clearinghouse.descriptor import KEYS
+from tests.conftest import REPO, run_cli
+
+SAMPLES = REPO / "samples"
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("demo")
+    res = run_cli("run", "--output", "json", home=home)
+    return home, json.loads(res.stdout)
+
+
+def test_run_ingests_every_sample_and_loses_nothing(demo_home):
+    _, rows = demo_home
+    by_source = {r["source"]: r for r in rows}
+    assert len(by_source) == 8
+    for r in rows:
+        assert r["read"] == r["accepted"] + r["quarantined"], r
+        assert r["new"] == r["accepted"]
+    # broken rows on purpose (samples/README.md): DQR 9, "viele" LP, no title, a duplicated id (twice)
+    assert (by_source["de-hs-weiterbildung"]["read"], by_source["de-hs-weiterbildung"]["quarantined"]) == (20, 5)
+    assert by_source["scot-scqf-courses"]["quarantined"] == 1  # the one broken JSON line
+
+
+def test_search_json_has_exactly_the_spec_keys(demo_home):
+    home, _ = demo_home
+    res = run_cli("search", "data", "--format", "json", "--limit", "50", home=home)
+    found = json.loads(res.stdout)
+    assert found, "the samples have data courses"
+    for rec in found:
+        assert list(rec) == list(KEYS)
+        assert rec["status"] == "active"
+
+
+def test_search_filters_and_diacritics(demo_home):
+    home, _ = demo_home
+    found = json.loads(run_cli("search", "kunstliche", "--format", "json", home=home).stdout)
+    assert found and all("Künstlich" in r["title"] or "künstlich" in (r["description"] or "").lower()
+                         for r in found)
+    found = json.loads(run_cli("search", "--eqf", "7", "--country", "IE", "--format", "json", home=home).stdout)
+    assert found and {(r["eqf_level"], r["country"]) for r in found} == {(7, "IE")}
+    found = json.loads(run_cli("search", "--language", "ga", "--format", "json", home=home).stdout)
+    assert found and all("ga" in r["languages"] for r in found)
+    found = json.loads(run_cli("search", "--mode", "blended", "--ects-min", "5", "--ects-max", "10",
+                               "--format", "json", home=home).stdout)
+    assert found and all(r["participation_mode"] == "blended" and 5 <= r["ects"] <= 10 for r in found)
+    res = run_cli("search", "data", "--format", "csv", home=home)
+    header = next(csv.reader(res.stdout.splitlines()))
+    assert header == list(KEYS)
+
+
+def test_show_and_quarantine_json(demo_home):
+    home, _ = demo_home
+    first = json.loads(run_cli("search", "--source", "ie-nfq-microcreds", "--format", "json", "--limit", "1",
+                               home=home).stdout)[0]
+    shown = json.loads(run_cli("show", first["id"], "--format", "json", home=home).stdout)
+    assert list(shown) == list(KEYS) and shown["id"] == first["id"]
+    assert shown["provenance"]["locator"].startswith("sheet ")
+    assert shown["provenance"]["file_sha256"] and shown["provenance"]["fields"]["eqf_level"]
+    entries = json.loads(run_cli("quarantine", "--source", "uk-rqf-short-courses", "--format", "json",
+                                 home=home).stdout)
+    assert {e["source_record_id"] for e in entries} == {"KMC-KLI-102", "KMC-DAT-405"}
+    for e in entries:
+        assert set(e) == {"source", "source_record_id", "locator", "raw", "reasons"}
+        assert e["locator"].startswith("row ") and e["raw"]
+        assert all(set(r) == {"field", "rule", "message"} for r in e["reasons"])
+    klingon = next(e for e in entries if e["source_record_id"] == "KMC-KLI-102")
+    assert any(r["field"] == "languages" and "Klingon" in r["message"] for r in klingon["reasons"])
+
+
+def test_exports_hold_every_record(demo_home, tmp_path):
+    home, rows = demo_home
+    total = sum(r["accepted"] for r in rows)
+    run_cli("export", str(tmp_path / "c.parquet"), "--format", "parquet", home=home)
+    table = pq.read_table(tmp_path / "c.parquet")
+    assert table.num_rows == total and table.column_names == list(KEYS)
+    assert set(table.column("eqf_level").to_pylist()) - {None} <= set(range(1, 9))
+    run_cli("export", str(tmp_path / "c.csv"), "--format", "csv", home=home)
+    with open(tmp_path / "c.csv", encoding="utf-8") as fh:
+        assert sum(1 for _ in csv.DictReader(fh)) == total
+    run_cli("export", str(tmp_path / "c.jsonl"), "--format", "jsonl", home=home)
+    lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == total and list(json.loads(lines[0])) == list(KEYS)
+
+
+def _catalogue(home: Path, tmp: Path) -> list[dict]:
+    out = tmp / f"{home.name}.jsonl"
+    run_cli("export", str(out), "--format", "jsonl", home=home)
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_rerun_is_idempotent(demo_home, tmp_path):
+    home, _ = demo_home
+    before = _catalogue(home, tmp_path)
+    rows = json.loads(run_cli("run", "--output", "json", home=home).stdout)
+    assert all(r["new"] == 0 and r["changed"] == 0 and r["withdrawn"] == 0 for r in rows)
+    assert _catalogue(home, tmp_path) == before  # not even last_seen moves for the same file
+    # a second machine (home) gives the same records: same ids, same content hashes
+    other = tmp_path / "other"
+    run_cli("run", "--output", "json", home=other)
+    strip = lambda recs: [(r["id"], r["content_hash"]) for r in recs]  # noqa: E731
+    assert strip(_catalogue(other, tmp_path)) == strip(before)
+
+
+def test_withdrawn_when_missing_from_newer_full_delivery(tmp_path):
+    home = tmp_path / "h"
+    src = SAMPLES / "uk_rqf_short_courses.csv"
+    run_cli("ingest", str(src), "--source", "kmc", "--country", "GB", home=home)
+    lines = src.read_bytes().splitlines(keepends=True)
+    assert lines[-3].startswith(b"KMC-HSC-203,")
+    newer = tmp_path / "newer.csv"
+    newer.write_bytes(b"".join(lines[:-3] + lines[-2:]))  # KMC-HSC-203 is gone
+    res = json.loads(run_cli("ingest", str(newer), "--source", "kmc", "--output", "json", home=home).stdout)[0]
+    assert (res["read"], res["new"], res["changed"], res["withdrawn"]) == (17, 0, 0, 1)
+    found = json.loads(run_cli("search", "--source", "kmc", "--include-withdrawn", "--format", "json",
+                               "--limit", "100", home=home).stdout)
+    withdrawn = [r for r in found if r["status"] == "withdrawn"]
+    assert [r["source_record_id"] for r in withdrawn] == ["KMC-HSC-203"]
+    active = json.loads(run_cli("search", "Health and Social Care", "--source", "kmc", "--format", "json",
+                                home=home).stdout)
+    assert active == []  # withdrawn records are kept but not found by default
+
+
+BAD_FILES = {
+    "empty.csv": b"",
+    "header_only.csv": "Kursnummer;Titel;Niveau\r\n".encode("cp1252"),
+    "garbage.csv": bytes(range(256)) * 64,
+    "not_really.xlsx": b"Course Code,Course Title\nA1,Data Analysis\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_give_one_clear_line(name, tmp_path):
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    res = run_cli("ingest", str(path), "--source", "bad", "--country", "DE", home=tmp_path / "h", check=False)
+    if name == "not_really.xlsx":  # read by content, not by extension
+        assert res.returncode == 0, res.stderr
+        return
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and name in lines[0], res.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["ingest", "/nonexistent/file.csv", "--source", "x"], "no such file"),
+    (["ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "x", "--country", "XX"], "--country XX"),
+    (["ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "../etc"], "--source"),
+    (["ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "x", "--mapping", "/nope.yaml"], "mapping"),
+    (["show", "nope:123"], "no record"),
+    (["search", "--type", "diploma"], "--type"),
+])
+def test_bad_command_lines(args, words, tmp_path):
+    res = run_cli(*args, home=tmp_path / "h", check=False)
+    assert res.returncode != 0
+    assert "Traceback" not in res.stderr and words in res.stderr, res.stderr
+
+
+def test_failed_run_is_logged(tmp_path):
+    home = tmp_path / "h"
+    (tmp_path / "empty.csv").write_bytes(b"")
+    run_cli("ingest", str(tmp_path / "empty.csv"), "--source", "s1", home=home, check=False)
+    log = json.loads(run_cli("runs", "--format", "json", home=home).stdout)
+    assert log[0]["status"] == "failed" and "empty" in log[0]["message"]
