@@ -1,5 +1,4 @@
 """One asset per stage, partitioned by source. Thin: each calls clearinghouse.pipeline."""
-from __future__ import annotations
 
 from pathlib import Path
 

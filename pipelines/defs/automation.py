@@ -1,5 +1,4 @@
 """The job, the inbox sensor (a new file starts a run for its source) and the nightly schedule."""
-from __future__ import annotations
 
 import json
 

@@ -1,6 +1,5 @@
 """Blocking checks in front of publishing: the accepted records pass the GX descriptor suite and
 nothing was lost (read = accepted + quarantined)."""
-from __future__ import annotations
 
 import json
 
