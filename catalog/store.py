@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, case, create_engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import Engine
 
+from clearinghouse import jsonio
 from clearinghouse.descriptor import KEYS, normalise
 from catalog import tables as t
 from catalog.fts import fts_delete, fts_insert
@@ -89,7 +90,7 @@ def _row(rec: dict[str, Any]) -> dict[str, Any]:
         "credential_type": rec.get("credential_type"),
         "languages": _languages_col(rec.get("languages")),
         "completeness": rec.get("completeness"),
-        "doc": json.dumps(rec, ensure_ascii=False, sort_keys=False),
+        "doc": jsonio.dumps(rec),
     }
 
 
@@ -206,7 +207,7 @@ def log_failed_run(engine: Engine, run: RunRecord) -> None:
 
 
 def _doc(row: Any) -> dict[str, Any]:
-    rec = json.loads(row.doc)
+    rec = jsonio.loads(row.doc)
     rec.update(status=row.status, first_seen=row.first_seen, last_seen=row.last_seen,
                last_changed=row.last_changed)
     return normalise(rec)

@@ -7,9 +7,10 @@ output), so this module is the only place the field list is written down; everyt
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
+
+from clearinghouse.jsonio import dumpb
 
 CREDENTIAL_TYPES = (
     "micro-credential", "digital-badge", "micromasters", "nanodegree", "verified-certificate",
@@ -107,6 +108,7 @@ OBJECT_PARTS: dict[str, dict[str, str]] = {
 # Free-form objects: titles maps language -> title; provenance is kept as JSON text in tables.
 MAP_FIELDS = frozenset({"titles"})
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
+_HASHED_KEYS = tuple(f.key for f in FIELDS if f.hashed)
 LIST_KEYS = frozenset(f.key for f in FIELDS if f.kind in ("list", "list-enum"))
 
 # Annex I mandatory elements that `completeness` counts (spec: "completeness" row).
@@ -156,9 +158,8 @@ def completeness(rec: dict[str, Any]) -> float:
 
 def content_hash(rec: dict[str, Any]) -> str:
     """Hash of the harmonised content, without timestamps or provenance."""
-    payload = {k: rec.get(k) for k in KEYS if FIELD_BY_KEY[k].hashed}
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    payload = {k: rec.get(k) for k in _HASHED_KEYS}
+    return hashlib.sha256(dumpb(payload, sort_keys=True)).hexdigest()
 
 
 def normalise(rec: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from clearinghouse import jsonio
 from clearinghouse.config import ConfigError
 from connectors import read_file
 from connectors.base import SourceFileError
@@ -203,7 +204,11 @@ def _parts(dir_: Path, pattern: str) -> list[Path]:
 
 
 def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> Manifest:
-    """Map the source's columns to candidate fields and run every crosswalk."""
+    """Map the source's columns to candidate fields and run every crosswalk. Per part it writes
+    the records (one JSON line each), a side file of problems and raw values (same line order)
+    and the scalar view the validation suite checks (Parquet)."""
+    from expectations.validate import records_frame  # no GX import: that happens in validate
+
     m = read_manifest(home, source)
     profile = _profile(m.mapping)
     wd = work_dir(home, source)
@@ -218,17 +223,20 @@ def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> M
         raw = pq.read_table(part).to_pandas()
         raw = raw.astype(object).where(raw.notna(), None)
         plan = plan_mapping([c for c in raw.columns if not c.startswith("__")], profile)
-        cand = apply_mapping(raw, plan, profile)
-        h = harmonise_frame(cand, ctx)
+        h = harmonise_frame(apply_mapping(raw, plan, profile), ctx)
         raw_cols = [c for c in raw.columns if not c.startswith("__") or c == RAW_TEXT]
         raw_rows = raw[raw_cols].rename(columns={RAW_TEXT: "_unreadable_text"}).to_dict(orient="records")
-        with open(out / f"part-{n:05d}.jsonl", "w", encoding="utf-8") as fh:
+        stem = f"part-{n:05d}"
+        with open(out / f"{stem}.records.jsonl", "wb") as rec_fh, open(out / f"{stem}.side.jsonl", "wb") as side_fh:
             for rec, probs, raw_row in zip(h.records, h.problems, raw_rows):
                 ids[rec["source_record_id"]] += 1
-                fh.write(json.dumps({
-                    "record": rec, "problems": [p.as_dict() for p in probs],
+                rec_fh.write(jsonio.dumpb(rec) + b"\n")
+                side_fh.write(jsonio.dumpb({
+                    "problems": [p.as_dict() for p in probs],
                     "raw": {k: v for k, v in raw_row.items() if v is not None},
-                }, ensure_ascii=False) + "\n")
+                }) + b"\n")
+        pq.write_table(pa.Table.from_pandas(records_frame(h.records), preserve_index=False),
+                       out / f"{stem}.scalars.parquet")
         done += len(h.records)
         if progress:
             progress("harmonise", done)
@@ -246,15 +254,10 @@ def _dayfirst(profile: Profile | None) -> bool:
     return bool(opts.get("dayfirst", getattr(profile, "dayfirst", True)))
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            yield json.loads(line)
-
-
 def validate(home: Path, source: str, *, progress: Progress | None = None) -> Manifest:
-    """Run the GX descriptor suite; split into accepted and quarantined, every reason kept."""
-    from expectations.validate import validate as run_suite  # GX import is slow: only here
+    """Run the GX descriptor suite; split into accepted and quarantined, every reason kept.
+    Accepted records are copied line for line (no re-serialisation)."""
+    from expectations.validate import validate_frame  # GX import is slow: only here
 
     m = read_manifest(home, source)
     wd = work_dir(home, source)
@@ -262,31 +265,34 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
     started = datetime.now(UTC)
     dup = set(m.duplicates)
     accepted = quarantined = 0
-    for part in _parts(wd / "harmonised", "part-*.jsonl"):
-        rows = list(_read_jsonl(part))
-        records = [r["record"] for r in rows]
-        verdict = run_suite(records)
-        (v_dir / (part.stem + ".json")).write_text(json.dumps(verdict.summary, indent=1), encoding="utf-8")
-        with open(acc_dir / part.name, "w", encoding="utf-8") as acc, \
-                open(q_dir / part.name, "w", encoding="utf-8") as qua:
-            for pos, row in enumerate(rows):
-                reasons = _merge_reasons(row["problems"], verdict.reasons.get(pos, []))
-                rec = row["record"]
-                if rec["source_record_id"] in dup and not any(r["rule"] == "duplicate" for r in reasons):
+    for scalars in _parts(wd / "harmonised", "part-*.scalars.parquet"):
+        stem = scalars.name.removesuffix(".scalars.parquet")
+        frame = pq.read_table(scalars).to_pandas()
+        verdict = validate_frame(frame)
+        (v_dir / f"{stem}.json").write_text(json.dumps(verdict.summary, indent=1), encoding="utf-8")
+        srids = frame["source_record_id"].tolist()
+        lines = zip(jsonio.read_lines(wd / "harmonised" / f"{stem}.records.jsonl"),
+                    jsonio.read_lines(wd / "harmonised" / f"{stem}.side.jsonl"))
+        with open(acc_dir / f"{stem}.jsonl", "wb") as acc, open(q_dir / f"{stem}.jsonl", "wb") as qua:
+            for pos, (rec_line, side_line) in enumerate(lines):
+                side = jsonio.loads(side_line)
+                reasons = _merge_reasons(side["problems"], verdict.reasons.get(pos, []))
+                if srids[pos] in dup and not any(r["rule"] == "duplicate" for r in reasons):
                     reasons.append({"field": "source_record_id", "rule": "duplicate",
-                                    "message": f"identifier '{rec['source_record_id']}' occurs more "
-                                               "than once in this delivery"})
-                if reasons:
-                    qua.write(json.dumps({
-                        "source": source,
-                        "source_record_id": None if _derived_id(rec) else rec["source_record_id"],
-                        "id": rec["id"], "locator": rec["provenance"]["locator"],
-                        "raw": row["raw"], "reasons": reasons,
-                    }, ensure_ascii=False) + "\n")
-                    quarantined += 1
-                else:
-                    acc.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                                    "message": f"identifier '{srids[pos]}' occurs more than once "
+                                               "in this delivery"})
+                if not reasons:
+                    acc.write(rec_line)
                     accepted += 1
+                    continue
+                rec = jsonio.loads(rec_line)
+                qua.write(jsonio.dumpb({
+                    "source": source,
+                    "source_record_id": None if _derived_id(rec) else rec["source_record_id"],
+                    "id": rec["id"], "locator": rec["provenance"]["locator"],
+                    "raw": side["raw"], "reasons": reasons,
+                }) + b"\n")
+                quarantined += 1
         if progress:
             progress("validate", accepted + quarantined)
     m.counts.update(accepted=accepted, quarantined=quarantined)
@@ -315,7 +321,7 @@ def _merge_reasons(first: list[dict], second: list[dict]) -> list[dict]:
 def _chunks(paths: list[Path], size: int = 2000) -> Iterator[list[dict[str, Any]]]:
     buf: list[dict[str, Any]] = []
     for path in paths:
-        for row in _read_jsonl(path):
+        for row in jsonio.read_jsonl(path):
             buf.append(row)
             if len(buf) >= size:
                 yield buf
@@ -335,7 +341,7 @@ def publish(home: Path, source: str, catalog_url: str, *, progress: Progress | N
     started = datetime.now(UTC)
     engine = store.connect(catalog_url)
     q_parts = _parts(wd / "quarantine", "part-*.jsonl")
-    q_ids = [row["id"] for path in q_parts for row in _read_jsonl(path)]
+    q_ids = [row["id"] for path in q_parts for row in jsonio.read_jsonl(path)]
     run = store.RunRecord(run_id=m.run_id, source=source, path=m.original_path,
                           file_sha256=m.file_sha256, started_at=m.landed_at,
                           counts={k: m.counts[k] for k in ("read", "accepted", "quarantined")})

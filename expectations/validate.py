@@ -49,11 +49,24 @@ def records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     for key in ("credential_type", "participation_mode", "supervision", "qf_ehea_cycle", "stackability"):
         rows[key] = [r.get(key) for r in records]
     frame = pd.DataFrame(rows)
-    for key in frame.columns:  # GX's pandas engine wants object columns for strings with None
-        if frame[key].dtype == "str" or frame[key].dtype == object:
-            frame[key] = frame[key].astype(object)
     assert tuple(sorted(frame.columns)) == tuple(sorted(VALIDATED_COLUMNS))
     return frame
+
+
+def _gx_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """GX's pandas engine wants plain object columns for strings with None (also after a
+    Parquet round trip, which gives pandas' str dtype or an all-null column)."""
+    out = frame.reset_index(drop=True).copy()
+    for key in out.columns:
+        if key in _NUMERIC:
+            out[key] = out[key].astype("Float64" if key != "eqf_level" else "Int64")
+        else:
+            out[key] = pd.Series([None if v is None or v != v else v for v in out[key].tolist()],
+                                 dtype=object)
+    return out
+
+
+_NUMERIC = frozenset({"eqf_level", "ects", "workload_hours", "completeness", "price_amount"})
 
 
 @lru_cache(maxsize=1)
@@ -81,9 +94,14 @@ def _suite_runner():
 
 
 def validate(records: list[dict[str, Any]]) -> Verdict:
-    if not records:
+    return validate_frame(records_frame(records))
+
+
+def validate_frame(frame: pd.DataFrame) -> Verdict:
+    """The suite on the scalar view of a batch (see records_frame); reasons keyed by row position."""
+    if frame.empty:
         return Verdict(reasons={}, summary={"suite": SUITE_NAME, "rows": 0, "success": True, "results": []})
-    frame = records_frame(records)
+    frame = _gx_ready(frame)
     batch_def, suite, rule_list = _suite_runner()
     batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(suite, result_format={"result_format": "COMPLETE"})

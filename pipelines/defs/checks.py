@@ -1,11 +1,9 @@
 """Blocking checks in front of publishing: the accepted records pass the GX descriptor suite and
 nothing was lost (read = accepted + quarantined)."""
 
-import json
-
 import dagster as dg
 
-from clearinghouse import pipeline
+from clearinghouse import jsonio, pipeline
 from pipelines.defs.assets import validated
 from pipelines.defs.names import CHECK_DESCRIPTOR_SUITE, CHECK_NOTHING_LOST
 from pipelines.defs.partitions import sources_partitions
@@ -24,7 +22,7 @@ def descriptor_suite_passes(context: dg.AssetCheckExecutionContext,
     failures, rows = 0, 0
     examples: list[str] = []
     for part in sorted(accepted_dir.glob("part-*.jsonl")):
-        records = [json.loads(line) for line in part.read_text(encoding="utf-8").splitlines()]
+        records = list(jsonio.read_jsonl(part))
         verdict = run_suite(records)
         rows += len(records)
         failures += len(verdict.reasons)
