@@ -25,7 +25,7 @@ from clearinghouse import config
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Harmonise credential metadata into one searchable catalogue.")
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
 
 
 class Fmt(str, Enum):
@@ -65,7 +65,10 @@ FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output: table, j
 @app.callback()
 def _main(home: Annotated[Optional[Path], typer.Option(
         "--home", help="Home folder (default: $CLEARINGHOUSE_HOME, else ./.clearinghouse).")] = None):
-    state.home = config.home_dir(home)
+    try:
+        state.home = config.home_dir(home)
+    except OSError as exc:
+        fail(f"--home {home or ''}: cannot use it as the home folder ({exc.strerror or exc})")
 
 
 def _catalog_url() -> str:
@@ -172,6 +175,11 @@ def _check_source_key(key: str) -> None:
         fail(f"--source {key!r}: use letters, digits, '.', '_' or '-' (it names folders)")
 
 
+def _known_language(code: str) -> bool:
+    import pycountry
+    return len(code) == 2 and pycountry.languages.get(alpha_2=code.lower()) is not None
+
+
 def _known_country(code: str) -> bool:
     import pycountry
     return len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
@@ -236,6 +244,8 @@ def search(
     from catalog.search import Query, search as run_search
     from clearinghouse.descriptor import CREDENTIAL_TYPES
 
+    if language and not _known_language(language):
+        fail(f"--language {language}: give an ISO 639-1 code such as de, en, fr")
     if type_ and type_ not in CREDENTIAL_TYPES:
         fail(f"--type {type_}: one of {', '.join(CREDENTIAL_TYPES)}")
     q = Query(text=text, source=source, country=country, eqf=eqf, ects_min=ects_min, ects_max=ects_max,
@@ -312,7 +322,10 @@ def quarantine(source: Annotated[Optional[str], typer.Option("--source")] = None
     """Records held back from the latest delivery of each source, with every reason."""
     from catalog import store
 
-    entries = store.quarantine_entries(_engine(), source)
+    engine = _engine()
+    if source and source not in {s["source"] for s in store.stats(engine)["sources"]}:
+        fail(f"--source {source}: no such source in the catalogue")
+    entries = store.quarantine_entries(engine, source)
     if fmt is Fmt.table:
         rows = [{**e, "reasons": "; ".join(f"{r['field']}: {r['message']}" for r in e["reasons"])}
                 for e in entries]
@@ -336,6 +349,16 @@ def runs(limit: Annotated[int, typer.Option("--limit", min=1)] = 20, fmt: Format
                           "status", "counts", "message"])
 
 
+def _usage_message(exc: Exception) -> str:
+    """click's usage errors, said in one line with the option they are about."""
+    message = exc.format_message().replace("Value error, ", "")
+    param = getattr(exc, "param", None)
+    name = getattr(param, "opts", None) or ([param.name] if getattr(param, "name", None) else [])
+    if name and name[0] not in message:
+        message = f"{name[0]}: {message}"
+    return " ".join(message.split())
+
+
 def main() -> None:
     """Entry point: known errors as one line, anything else as one line too (exit 2)."""
     from clearinghouse.pipeline import PipelineError
@@ -352,11 +375,10 @@ def main() -> None:
         err.print("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the user gets one line, not a traceback
-        import click
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # a usage error (click)
+            err.print(f"[bold red]error:[/] {_usage_message(exc)}", highlight=False)
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             sys.exit(1)
         if os.environ.get("CLEARINGHOUSE_DEBUG"):
             raise

@@ -229,7 +229,8 @@ def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> M
         stem = f"part-{n:05d}"
         with open(out / f"{stem}.records.jsonl", "wb") as rec_fh, open(out / f"{stem}.side.jsonl", "wb") as side_fh:
             for rec, probs, raw_row in zip(h.records, h.problems, raw_rows):
-                ids[rec["source_record_id"]] += 1
+                if rec["title"]:  # an id made up for an unreadable, untitled row is nobody's duplicate
+                    ids[rec["source_record_id"]] += 1
                 rec_fh.write(jsonio.dumpb(rec) + b"\n")
                 side_fh.write(jsonio.dumpb({
                     "problems": [p.as_dict() for p in probs],

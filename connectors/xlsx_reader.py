@@ -142,17 +142,27 @@ def _choose_sheet(wb, name: str, path, sheet: str | None):
         return ws, header_row
     visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
     hidden = [ws for ws in sheets if ws not in visible]
-    header_only = None
+    # A table (a header of two or more columns with data below) beats a one-column sheet of
+    # text, such as an "Instructions" sheet in front of the data; then a header-only sheet.
+    probes = []
     for ws in visible + hidden:
+        if not hasattr(ws, "iter_rows"):
+            continue
         ws.reset_dimensions()  # some writers store wrong dimensions; read what is there
         header_row, has_data = _probe(ws)
-        if header_row is not None and has_data:
+        if header_row is not None:
+            probes.append((ws, header_row, has_data, _width(ws, header_row)))
+    for wanted in (lambda p: p[2] and p[3] >= 2, lambda p: p[2], lambda p: True):
+        for ws, header_row, _, _ in (p for p in probes if wanted(p)):
             return ws, header_row
-        if header_row is not None and header_only is None:
-            header_only = (ws, header_row)
-    if header_only is not None:
-        return header_only
     raise SourceFileError(f"{name}: the workbook is empty (no sheet has any data)", path)
+
+
+def _width(ws, header_row: int) -> int:
+    for r, raw in _rows(ws):
+        if r == header_row:
+            return sum(1 for v in raw if xl_value(v) is not None)
+    return 0
 
 
 def _batches(wb, ws, info: FileInfo, header: list[str | None], header_row: int,

@@ -163,11 +163,26 @@ def test_bad_files_give_one_clear_line(name, tmp_path):
     (["ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "x", "--mapping", "/nope.yaml"], "mapping"),
     (["show", "nope:123"], "no record"),
     (["search", "--type", "diploma"], "--type"),
+    (["search", "--mode", "hybrid"], "--mode"),
+    (["search", "--eqf", "9"], "--eqf"),
+    (["search", "--format", "xml"], "--format"),
+    (["search", "--language", "english"], "--language"),
+    (["quarantine", "--source", "nosuch"], "--source nosuch"),
+    (["ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--country", "PL"], "--source"),
 ])
 def test_bad_command_lines(args, words, tmp_path):
     res = run_cli(*args, home=tmp_path / "h", check=False)
     assert res.returncode != 0
     assert "Traceback" not in res.stderr and words in res.stderr, res.stderr
+    assert "internal error" not in res.stderr
+    assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) == 1, res.stderr
+
+
+def test_unusable_home_is_one_line(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    res = run_cli("stats", home=afile, check=False)
+    assert res.returncode == 1 and res.stderr.startswith("error: --home") and "Traceback" not in res.stderr
 
 
 def test_failed_run_is_logged(tmp_path):

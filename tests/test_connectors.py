@@ -586,3 +586,23 @@ def test_50mb_csv_streams_in_bounded_memory(tmp_path):
     assert (encoding, delimiter, n_warn) == ("utf-8", ";", "0")
     assert loc == f"row {n_rows + 1}"
     assert title == f"Künstliche Intelligenz für Einsteiger {n_rows}"
+
+
+def test_xlsx_instructions_sheet_before_the_table(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Instructions"
+    for line in ("How to fill in this template", "One row per course", "Do not change the headers"):
+        ws.append([line])
+    courses = wb.create_sheet("Courses")
+    courses.append(["Course ID", "Course Title", "EQF Level", "ECTS", "Mode", "Language"])
+    courses.append(["TS-1", "Data Analysis", 5, 5, "Online", "English"])
+    courses.append(["TS-2", "Cyber Security", 6, 10, "On campus", "English"])
+    wb.save(tmp_path / "template.xlsx")
+    info, batches = read_file(tmp_path / "template.xlsx")
+    frame = next(batches).frame
+    assert info.sheet == "Courses"
+    assert frame["Course Title"].tolist() == ["Data Analysis", "Cyber Security"]
+    assert frame["__locator__"].tolist() == ["sheet Courses row 2", "sheet Courses row 3"]

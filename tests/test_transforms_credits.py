@@ -89,3 +89,16 @@ def test_methods():
     assert "2 CATS credits = 1 ECTS" in derive_credits("15", "CATS", None).methods["ects"]
     us = derive_credits("3", "semester credits", None)
     assert "x 2" in us.methods["ects"] and "3" in us.flags[0].message
+
+
+@pytest.mark.parametrize("credit, country, ects, unit", [
+    ("20", "GB", 10.0, "CATS"),   # UK providers count CATS credits
+    ("20", "gb", 10.0, "CATS"),
+    ("20", "IE", 20.0, "ECTS"),
+    ("20", None, 20.0, "ECTS"),
+    ("20 ECTS", "GB", 20.0, "ECTS"),  # a unit written in the value wins
+])
+def test_bare_credit_unit_by_country(credit, country, ects, unit):
+    d = derive_credits(credit, country=country)
+    assert d.values["ects"] == ects and d.values["credit_original"]["unit"] == unit
+    assert [f.code for f in d.flags] == ([] if credit.endswith("ECTS") else ["unit-guessed"])

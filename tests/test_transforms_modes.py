@@ -8,7 +8,7 @@ from transforms import modes
     ("Online", "online"), ("100% online, self-paced", "online"), ("E-Learning", "online"),
     ("Präsenz", "onsite"), ("Präsenzveranstaltung", "onsite"), ("vor Ort in Köln", "onsite"),
     ("hybrid", "blended"), ("Blended Learning", "blended"), ("Präsenz- und Onlinephasen", "blended"),
-    ("en ligne", "online"), ("présentiel", "onsite"), ("hybride", "blended"), ("formation à distance", "online"),
+    ("en ligne", "online"), ("présentiel", "onsite"), ("hybride", "blended"), ("formation à distance", "online"), ("FOAD", "online"),
     ("a distancia", "online"), ("presencial", "onsite"), ("semipresencial", "blended"),
     ("in presenza", "onsite"), ("a distanza", "online"), ("misto", "blended"),
     ("op locatie", "onsite"), ("afstandsonderwijs", "online"), ("klassikaal", "onsite"),

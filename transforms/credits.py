@@ -44,14 +44,20 @@ def _number(text: str, field: str) -> tuple[float | None, Problem | None]:
     return value, None
 
 
+# Where a bare credit number is in the national credit unit rather than ECTS (UK providers count
+# CATS credits: 10 notional hours each, 2 = 1 ECTS).
+_NATIONAL_UNIT = {"GB": "CATS"}
+
+
 def derive_credits(credit: str | None, credit_unit: str | None = None,
-                   workload_hours: str | None = None) -> Derived:
+                   workload_hours: str | None = None, country: str | None = None) -> Derived:
     """Credit value and unit, and notional hours -> values ects, workload_hours, credit_original.
 
     Units: ECTS (LP, CP, crédits ECTS, CFU, studiepunten, ...), CATS and SCQF points (2 = 1
     ECTS), hours (ECTS = hours / 27.5), US semester / quarter credits and CEU (rates without an
     agreed equivalence: flagged). The unit comes from `credit_unit`, else from words in
-    `credit` ('5 ECTS'); a bare number is taken as ECTS with a flag. Negative, unparseable or
+    `credit` ('5 ECTS'); a bare number is taken as ECTS with a flag (as CATS for a GB source,
+    also flagged). Negative, unparseable or
     absurd values (> 400 ECTS, > 12000 h) are Problems."""
     v = _vocab()
     raw_credit = as_text(credit)
@@ -115,10 +121,11 @@ def derive_credits(credit: str | None, credit_unit: str | None = None,
         else:
             if unit is None or unit == "_ambiguous":
                 guessed = unit
-                unit = "ECTS"
+                unit = _NATIONAL_UNIT.get((as_text(country) or "").upper(), "ECTS")
                 said = f"'{raw_unit or raw_credit}' does not say which credits" if guessed else "no unit is given"
+                why = f" (the usual credit of {country.upper()} providers)" if unit != "ECTS" else ""
                 flags.append(Flag("ects", "unit-guessed",
-                                  f"Credit '{shorten(raw_credit)}': {said}; taken as ECTS credits."))
+                                  f"Credit '{shorten(raw_credit)}': {said}; taken as {unit} credits{why}."))
             spec = v["units"][unit]
             values["credit_original"] = {"value": amount, "unit": unit}
             methods["credit_original"] = f"from '{shorten(raw_credit)}'" + (f" and unit '{raw_unit}'" if raw_unit else "")
