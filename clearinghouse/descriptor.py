@@ -108,6 +108,7 @@ OBJECT_PARTS: dict[str, dict[str, str]] = {
 # Free-form objects: titles maps language -> title; provenance is kept as JSON text in tables.
 MAP_FIELDS = frozenset({"titles"})
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
+_KEY_IS_LIST = tuple((f.key, f.kind in ("list", "list-enum")) for f in FIELDS)
 _HASHED_KEYS = tuple(f.key for f in FIELDS if f.hashed)
 LIST_KEYS = frozenset(f.key for f in FIELDS if f.kind in ("list", "list-enum"))
 
@@ -151,8 +152,8 @@ def annex_i_present(rec: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def completeness(rec: dict[str, Any]) -> float:
-    present = annex_i_present(rec)
+def completeness(rec: dict[str, Any], present: dict[str, bool] | None = None) -> float:
+    present = present if present is not None else annex_i_present(rec)
     return round(sum(present.values()) / len(present), 3)
 
 
@@ -164,10 +165,5 @@ def content_hash(rec: dict[str, Any]) -> str:
 
 def normalise(rec: dict[str, Any]) -> dict[str, Any]:
     """Exactly the spec's keys, in the spec's order; absent lists as [], absent others as None."""
-    out: dict[str, Any] = {}
-    for f in FIELDS:
-        value = rec.get(f.key)
-        if value is None and f.kind in ("list", "list-enum"):
-            value = []
-        out[f.key] = value
-    return out
+    get = rec.get
+    return {k: ([] if is_list and get(k) is None else get(k)) for k, is_list in _KEY_IS_LIST}

@@ -226,7 +226,7 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
             if not ok and key != "title":
                 flags.append(Flag(key, "missing-annex-i-element",
                                   f"Annex I element missing: {d.ANNEX_I_ELEMENTS[key]}"))
-        rec["completeness"] = d.completeness(rec)
+        rec["completeness"] = d.completeness(rec, present)
         rec["quality_flags"] = [f.as_dict() for f in flags]
         rec["provenance"] = {
             "file_sha256": ctx.file_sha256,
