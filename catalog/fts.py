@@ -23,6 +23,13 @@ def searchable_text(rec: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def folded_text(rec: dict[str, Any]) -> str:
+    """One folded string of the searchable text, for backends searched with LIKE."""
+    parts = searchable_text(rec)
+    words = tokens(" ".join(parts[k] for k in ("title", "description", "outcomes", "skills")))
+    return " " + " ".join(words) + " "
+
+
 def fts_insert(conn: Connection, records: list[dict[str, Any]]) -> None:
     if conn.dialect.name != "sqlite" or not records:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.engine import Engine
 
 from catalog import tables as t
@@ -65,10 +65,8 @@ def search(engine: Engine, q: Query) -> tuple[list[dict[str, Any]], int]:
                        ).bindparams(match=match).columns(id=t.String, rank=t.Float).subquery("fts")
             base = select(t.credentials, fts.c.rank).join(fts, fts.c.id == c.id)
             rank = fts.c.rank
-        else:
-            haystack = func.lower(c.title + " " + c.doc)
-            conds.extend(or_(haystack.like(f"%{tok}%"), func.lower(c.title).like(f"%{tok}%"))
-                         for tok in tokens(q.text))
+        else:  # portable: every word as a word prefix in the folded text
+            conds.extend(c.search_text.like(f"% {tok}%") for tok in tokens(q.text))
             base = select(t.credentials)
     else:
         base = select(t.credentials)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from clearinghouse import jsonio
 from clearinghouse.descriptor import KEYS, normalise
 from catalog import tables as t
-from catalog.fts import fts_delete, fts_insert
+from catalog.fts import folded_text, fts_delete, fts_insert
 
 CATALOG_URL_ENV = "CLEARINGHOUSE_CATALOG_URL"
 CHUNK = 2000
@@ -78,9 +78,10 @@ def _languages_col(langs: list[str] | None) -> str | None:
     return "|" + "|".join(langs) + "|" if langs else None
 
 
-def _row(rec: dict[str, Any]) -> dict[str, Any]:
+def _row(rec: dict[str, Any], dialect: str = "sqlite") -> dict[str, Any]:
     """Catalogue columns derived from one descriptor."""
     return {
+        "search_text": None if dialect == "sqlite" else folded_text(rec),
         "id": rec["id"], "source": rec["source"], "source_record_id": rec["source_record_id"],
         "status": rec.get("status") or "active", "content_hash": rec["content_hash"],
         "first_seen": rec["first_seen"], "last_seen": rec["last_seen"],
@@ -160,11 +161,11 @@ def _publish_chunk(conn: Connection, chunk: list[dict[str, Any]], now: str, same
         else:
             touched.append(rec["id"])
     if inserts:
-        conn.execute(insert(t.credentials), [_row(r) for r in inserts])
+        conn.execute(insert(t.credentials), [_row(r, conn.dialect.name) for r in inserts])
         fts_insert(conn, inserts)
     if updates:
         for rec in updates:
-            row = _row(rec)
+            row = _row(rec, conn.dialect.name)
             conn.execute(update(t.credentials).where(t.credentials.c.id == rec["id"]).values(**row))
         fts_delete(conn, [r["id"] for r in updates])
         fts_insert(conn, updates)

@@ -28,6 +28,9 @@ credentials = Table(
     Column("languages", String(200)),  # "|de|en|" so a LIKE '%|de|%' finds one language
     Column("completeness", Float),
     Column("doc", Text, nullable=False),  # the descriptor as JSON
+    # Folded (case, diacritics) title, description, outcomes and skills, for backends without
+    # the SQLite FTS5 index; empty on SQLite.
+    Column("search_text", Text),
 )
 Index("ix_credentials_source_record", credentials.c.source, credentials.c.source_record_id, unique=True)
 

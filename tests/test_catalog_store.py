@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catalog import search as catsearch
+from tests.pg import fresh_postgres_database
 from catalog import store
 from clearinghouse import descriptor as d
 
@@ -26,11 +27,16 @@ def deliver(engine, records, *, sha="a" * 64, source="uni-a", now="2026-01-01T00
                          full_delivery=full)
 
 
-@pytest.fixture()
-def engine(tmp_path):
-    eng = store.connect(f"sqlite:///{tmp_path / 'c.sqlite'}")
-    yield eng
-    store.dispose_all()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        eng = store.connect(f"sqlite:///{tmp_path / 'c.sqlite'}")
+        yield eng
+        store.dispose_all()
+        return
+    with fresh_postgres_database() as url:
+        yield store.connect(url)
+        store.dispose_all()
 
 
 def test_new_changed_unchanged_withdrawn(engine):

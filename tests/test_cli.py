@@ -30,9 +30,17 @@ def test_run_ingests_every_sample_and_loses_nothing(demo_home):
     for r in rows:
         assert r["read"] == r["accepted"] + r["quarantined"], r
         assert r["new"] == r["accepted"]
-    # broken rows on purpose (samples/README.md): DQR 9, "viele" LP, no title, a duplicated id (twice)
-    assert (by_source["de-hs-weiterbildung"]["read"], by_source["de-hs-weiterbildung"]["quarantined"]) == (20, 5)
-    assert by_source["scot-scqf-courses"]["quarantined"] == 1  # the one broken JSON line
+    # broken rows on purpose, as samples/README.md lists them: (read, quarantined)
+    assert {k: (r["read"], r["quarantined"]) for k, r in by_source.items()} == {
+        "de-hs-weiterbildung": (20, 5),  # DQR 9, LP "viele", no title, an id used twice (both rows)
+        "ie-nfq-microcreds": (16, 2),  # NFQ 11, ECTS -5
+        "uk-rqf-short-courses": (18, 2),  # Klingon, CATS "TBC"
+        "fr-cncp-formations": (16, 1),  # Pays "Atlantis"
+        "pl-prk-kursy": (15, 1),  # "angileski"
+        "mooc-learnarc": (14, 2),  # no title, -10 hours
+        "scot-scqf-courses": (14, 1),  # a line that is not JSON
+        "es-valdeserra-microcredenciales": (12, 1),  # EQF 9
+    }
 
 
 def test_search_json_has_exactly_the_spec_keys(demo_home):

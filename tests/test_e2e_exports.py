@@ -11,6 +11,7 @@ import yaml
 from catalog import store
 from clearinghouse import descriptor as d
 from clearinghouse import pipeline
+from tests.pg import fresh_postgres_database
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 EXPECTED = yaml.safe_load((EXPORTS / "expected.yaml").read_text(encoding="utf-8"))["exports"]
@@ -18,8 +19,21 @@ EXPECTED = yaml.safe_load((EXPORTS / "expected.yaml").read_text(encoding="utf-8"
 
 @pytest.mark.parametrize("case", EXPECTED, ids=[c["file"] for c in EXPECTED])
 def test_independent_export(case, tmp_path):
-    home = tmp_path / "home"
-    url = store.catalog_url(home)
+    check_export(case, tmp_path / "home", store.catalog_url(tmp_path / "home"))
+
+
+def test_same_results_on_postgresql(tmp_path):
+    """The catalogue through CLEARINGHOUSE_CATALOG_URL: PostgreSQL gives the same records."""
+    with fresh_postgres_database() as url:
+        check_export(EXPECTED[0], tmp_path / "home", url)
+        from catalog.search import Query, search
+        found, total = search(store.connect(url), Query(text="fur das controlling"))  # "für" folded
+        assert total == 1 and found[0]["source_record_id"] == "OSL-2601"
+        found, total = search(store.connect(url), Query(text="einfuhrung", language="en", eqf=6))
+        assert [r["source_record_id"] for r in found] == ["OSL-2602"]
+
+
+def check_export(case, home, url):
     m = pipeline.ingest(home, case["source"], EXPORTS / case["file"], url, country=case["country"])
     assert m.counts["read"] == case["records_read"]
     assert m.counts["read"] == m.counts["accepted"] + m.counts["quarantined"]
