@@ -623,3 +623,13 @@ def test_duration_in_hours_also_gives_workload_when_no_workload_column():
     # a real workload column wins; a duration in weeks never gives hours
     assert plan_mapping(["Durée", "Volume horaire"]).hours_from is None
     assert plan_mapping(["Dauer (Wochen)"]).hours_from is None
+
+
+def test_columns_named_as_candidate_fields_map_to_themselves():
+    """What the standards connectors emit (ELM, CTDL, Open Badges ...) needs no header guessing."""
+    from transforms.candidate import CANDIDATE_FIELDS
+
+    columns = [*CANDIDATE_FIELDS, "title@en"]
+    plan = plan_mapping(columns)
+    assert plan.targets == {c: c for c in columns}
+    assert plan.unmapped == [] and plan.constants == {}

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.candidate import TITLE_PREFIX
+from transforms.candidate import CANDIDATE_FIELDS, TITLE_PREFIX
 from transforms.profile import UNIT_FIELDS, ColumnSpec, Profile, is_candidate_field, load_yaml_strings
 
 VOCAB_PATH = Path(__file__).with_name("vocab") / "headers.yaml"
@@ -358,6 +358,11 @@ def plan_mapping(columns: list[str], profile: Profile | None = None) -> ColumnPl
         spec_name = col if spec is not None else None
         if spec is None and normalise_header(col) in norm_cols:
             spec_name, spec = norm_cols[normalise_header(col)]
+        if spec is None and (col in CANDIDATE_FIELDS or col.startswith(TITLE_PREFIX)):
+            # a column already named as a candidate field (what the standards connectors emit)
+            match = HeaderMatch(col, (3, 0, 0), {}, None, "candidate field name")
+            claims.setdefault(match.field, []).append(_Claim(index, col, match))
+            continue
         if spec is not None:
             used_profile_cols.add(spec_name)
             if spec.field is None:
