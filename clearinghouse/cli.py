@@ -122,10 +122,13 @@ def _emit(rows: list[dict[str, Any]], fmt: Fmt, columns: list[str], title: str |
         return
     table = Table(title=title, show_lines=False)
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(c, overflow="fold", no_wrap=c in _NO_WRAP)
     for r in rows:
         table.add_row(*[_cell(r.get(c)) for c in columns])
     out.print(table)
+
+
+_NO_WRAP = frozenset({"id", "source", "run_id", "locator", "source_record_id"})
 
 
 def _cell(v: Any) -> str:
