@@ -4,12 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.engine import Engine
 
 from catalog import tables as t
 from catalog.fts import fold, fts5_match, tokens
 from catalog.store import _doc
+
+SORTS = ("relevance", "title", "ects", "eqf_level", "last_changed")
 
 
 @dataclass
@@ -23,9 +25,16 @@ class Query:
     mode: str | None = None
     language: str | None = None
     type: str | None = None
+    isced_f: str | None = None
     include_withdrawn: bool = False
     limit: int = 20
     offset: int = 0
+    sort: str = "relevance"  # relevance (best match first; title when there is no text) or a column
+    descending: bool = False
+
+
+def language_codes(column_value: str) -> list[str]:
+    return [code for code in column_value.strip("|").split("|") if code]
 
 
 def _conditions(q: Query) -> list[Any]:
@@ -49,34 +58,45 @@ def _conditions(q: Query) -> list[Any]:
         conds.append(c.languages.like(f"%|{q.language.lower()}|%"))
     if q.type:
         conds.append(c.credential_type == q.type)
+    if q.isced_f:
+        conds.append(c.isced_f.like(f"%|{q.isced_f}%"))  # a broad field finds its narrower ones
     return conds
+
+
+def _has_text(q: Query) -> bool:
+    return bool(q.text and tokens(q.text))
+
+
+def base_query(q: Query, dialect: str = "sqlite") -> Select:
+    """SELECT of the matching catalogue rows (with a `rank` column when there is text on SQLite)."""
+    c = t.credentials.c
+    conds = _conditions(q)
+    if _has_text(q) and dialect == "sqlite":
+        fts = text(f"SELECT id, bm25({t.FTS_TABLE}, 0, 10.0, 2.0, 3.0, 3.0) AS rank "
+                   f"FROM {t.FTS_TABLE} WHERE {t.FTS_TABLE} MATCH :match"
+                   ).bindparams(match=fts5_match(q.text)).columns(id=t.String, rank=t.Float).subquery("fts")
+        query = select(t.credentials, fts.c.rank).join(fts, fts.c.id == c.id)
+    else:
+        if _has_text(q):  # portable: every word as a word prefix in the folded text
+            conds.extend(c.search_text.like(f"% {tok}%") for tok in tokens(q.text))
+        query = select(t.credentials)
+    return query.where(and_(*conds)) if conds else query
 
 
 def search(engine: Engine, q: Query) -> tuple[list[dict[str, Any]], int]:
     """Matching descriptors (best match first when there is text) and the total count."""
     c = t.credentials.c
-    conds = _conditions(q)
-    rank = None
-    if q.text and tokens(q.text):
-        if engine.dialect.name == "sqlite":
-            match = fts5_match(q.text)
-            fts = text(f"SELECT id, bm25({t.FTS_TABLE}, 0, 10.0, 2.0, 3.0, 3.0) AS rank "
-                       f"FROM {t.FTS_TABLE} WHERE {t.FTS_TABLE} MATCH :match"
-                       ).bindparams(match=match).columns(id=t.String, rank=t.Float).subquery("fts")
-            base = select(t.credentials, fts.c.rank).join(fts, fts.c.id == c.id)
-            rank = fts.c.rank
-        else:  # portable: every word as a word prefix in the folded text
-            conds.extend(c.search_text.like(f"% {tok}%") for tok in tokens(q.text))
-            base = select(t.credentials)
+    query = base_query(q, engine.dialect.name)
+    sub_rank = "rank" in query.selected_columns
+    if q.sort == "relevance":
+        order = [query.selected_columns.rank.asc(), c.id] if sub_rank else [c.title, c.id]
     else:
-        base = select(t.credentials)
-    where = and_(*conds) if conds else None
-    query = base.where(where) if where is not None else base
-    order = [rank.asc(), c.id] if rank is not None else [c.title, c.id]
+        col = getattr(c, q.sort)
+        order = [(col.desc() if q.descending else col.asc()).nulls_last(), c.id]
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
         rows = conn.execute(query.order_by(*order).limit(q.limit).offset(q.offset)).all()
     return [_doc(r) for r in rows], int(total)
 
 
-__all__ = ["Query", "search", "fold"]
+__all__ = ["Query", "SORTS", "search", "base_query", "fold", "language_codes"]

@@ -74,8 +74,9 @@ class RunRecord:
     message: str | None = None
 
 
-def _languages_col(langs: list[str] | None) -> str | None:
-    return "|" + "|".join(langs) + "|" if langs else None
+def _languages_col(codes: list[str] | None) -> str | None:
+    """A list of codes as "|a|b|", so one code is found with LIKE '%|a|%'."""
+    return "|" + "|".join(codes) + "|" if codes else None
 
 
 def _row(rec: dict[str, Any], dialect: str = "sqlite") -> dict[str, Any]:
@@ -90,6 +91,7 @@ def _row(rec: dict[str, Any], dialect: str = "sqlite") -> dict[str, Any]:
         "participation_mode": rec.get("participation_mode"),
         "credential_type": rec.get("credential_type"),
         "languages": _languages_col(rec.get("languages")),
+        "isced_f": _languages_col(rec.get("isced_f")),
         "completeness": rec.get("completeness"),
         "doc": jsonio.dumps(rec),
     }

@@ -26,6 +26,7 @@ credentials = Table(
     Column("participation_mode", String(16)),
     Column("credential_type", String(40)),
     Column("languages", String(200)),  # "|de|en|" so a LIKE '%|de|%' finds one language
+    Column("isced_f", String(200)),  # "|0613|0611|", likewise
     Column("completeness", Float),
     Column("doc", Text, nullable=False),  # the descriptor as JSON
     # Folded (case, diacritics) title, description, outcomes and skills, for backends without
@@ -65,6 +66,16 @@ sources = Table(
     Column("last_file_sha256", String(64)),
     Column("last_run_id", String(40)),
     Column("updated_at", String(40)),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("token_id", String(16), primary_key=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),  # the token itself is never stored
+    Column("source", String(120)),  # the institution's source; None for an operator token
+    Column("operator", Integer, nullable=False, default=0),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
 )
 
 FTS_TABLE = "credentials_fts"

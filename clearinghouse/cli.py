@@ -362,6 +362,53 @@ def _usage_message(exc: Exception) -> str:
     return " ".join(message.split())
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+):
+    """The HTTP API (OpenAPI at /docs) on 127.0.0.1."""
+    import uvicorn
+
+    from catalog.api import create_app
+
+    err.print(f"serving the catalogue at http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    uvicorn.run(create_app(_catalog_url()), host=host, port=port, log_level="warning")
+
+
+tokens_app = typer.Typer(help="API tokens: institutions upload and read for their own source.",
+                         no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    source: Annotated[Optional[str], typer.Option("--source", help="The institution's source key.")] = None,
+    operator: Annotated[bool, typer.Option("--operator", help="An operator token (sees everything).")] = False,
+):
+    """Create a token; it is printed once, alone on the last line, and stored hashed."""
+    from catalog import tokens
+
+    if operator == bool(source):
+        fail("give either --source KEY or --operator")
+    if source:
+        _check_source_key(source)
+    token_id, token = tokens.create(_engine(), source=source, operator=operator)
+    err.print(f"token {token_id} for {'operators' if operator else 'source ' + source} "
+              "(keep it: it is not shown again)", highlight=False)
+    print(token)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: Annotated[str, typer.Argument(help="The token id printed at creation.")]):
+    """Revoke a token."""
+    from catalog import tokens
+
+    if not tokens.revoke(_engine(), token_id):
+        fail(f"no active token {token_id!r}")
+    err.print(f"token {token_id} revoked", highlight=False)
+
+
 def main() -> None:
     """Entry point: known errors as one line, anything else as one line too (exit 2)."""
     from clearinghouse.pipeline import PipelineError

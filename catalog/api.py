@@ -1,0 +1,120 @@
+"""The HTTP API (FastAPI; OpenAPI at /docs): search with facets and cursor pagination, one
+credential, sources, stats and, for operators, the quarantine."""
+
+import base64
+import binascii
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query as Q
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from catalog import store, tokens
+from catalog.facets import facets as facet_counts
+from catalog.search import SORTS, Query, search
+from clearinghouse import jsonio
+from clearinghouse.descriptor import CREDENTIAL_TYPES, PARTICIPATION_MODES
+
+MAX_PAGE = 200
+
+
+class Page(BaseModel):
+    total: int = Field(description="records matching the query")
+    items: list[dict[str, Any]] = Field(description="credential descriptors (the spec's keys)")
+    facets: dict[str, dict[str, int]] | None = None
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")
+
+
+def _encode_cursor(offset: int, q: Query) -> str:
+    """Opaque: the offset and the query it belongs to (a cursor from another query is refused)."""
+    key = [offset, *_key_of(q)]
+    return base64.urlsafe_b64encode(jsonio.dumpb(key)).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(cursor: str, q: Query) -> int:
+    try:
+        raw = jsonio.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        offset, *rest = raw
+        if rest != jsonio.loads(jsonio.dumpb(_key_of(q))) or not isinstance(offset, int) or offset < 0:
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error):
+        raise HTTPException(400, "cursor does not belong to this query (start again without it)") from None
+    return offset
+
+
+def _key_of(q: Query) -> list[Any]:
+    return [q.text, q.source, q.country, q.eqf, q.ects_min, q.ects_max, q.mode, q.language, q.type,
+            q.isced_f, q.sort, q.descending]
+
+
+def create_app(catalog_url: str) -> FastAPI:
+    app = FastAPI(title="Credential clearinghouse", version="0.1.0",
+                  description="Search the harmonised credential catalogue.")
+    engine = store.connect(catalog_url)
+
+    def principal(authorization: Annotated[str | None, Header()] = None) -> tokens.Principal | None:
+        if authorization is None:
+            return None
+        scheme, _, token = authorization.partition(" ")
+        found = tokens.resolve(engine, token.strip()) if scheme.lower() == "bearer" and token else None
+        if found is None:
+            raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"})
+        return found
+
+    def operator(who: Annotated[tokens.Principal | None, Depends(principal)]) -> tokens.Principal:
+        if who is None:
+            raise HTTPException(401, "a token is required", headers={"WWW-Authenticate": "Bearer"})
+        if not who.operator:
+            raise HTTPException(403, "operators only")
+        return who
+
+    @app.get("/api/credentials", response_model=Page, summary="Search credentials")
+    def list_credentials(
+        q: Annotated[str | None, Q(max_length=500, description="full text")] = None,
+        source: Annotated[str | None, Q(max_length=120)] = None,
+        country: Annotated[str | None, Q(pattern="^[A-Za-z]{2}$")] = None,
+        eqf: Annotated[int | None, Q(ge=1, le=8)] = None,
+        ects_min: Annotated[float | None, Q(ge=0, le=10_000)] = None,
+        ects_max: Annotated[float | None, Q(ge=0, le=10_000)] = None,
+        mode: Annotated[Literal[PARTICIPATION_MODES] | None, Q()] = None,  # type: ignore[valid-type]
+        language: Annotated[str | None, Q(pattern="^[A-Za-z]{2}$")] = None,
+        type: Annotated[Literal[CREDENTIAL_TYPES] | None, Q()] = None,  # type: ignore[valid-type]
+        isced_f: Annotated[str | None, Q(pattern="^[0-9]{2,4}$")] = None,
+        sort: Annotated[Literal[SORTS], Q()] = "relevance",  # type: ignore[valid-type]
+        desc: bool = False,
+        include_withdrawn: bool = False,
+        limit: Annotated[int, Q(ge=1, le=MAX_PAGE)] = 20,
+        cursor: Annotated[str | None, Q(max_length=2000)] = None,
+        with_facets: Annotated[bool, Q(alias="facets")] = True,
+    ) -> Page:
+        query = Query(text=q, source=source, country=country, eqf=eqf, ects_min=ects_min,
+                      ects_max=ects_max, mode=mode, language=language, type=type, isced_f=isced_f,
+                      include_withdrawn=include_withdrawn, limit=limit, sort=sort, descending=desc)
+        query.offset = _decode_cursor(cursor, query) if cursor else 0
+        items, total = search(engine, query)
+        nxt = query.offset + len(items)
+        return Page(total=total, items=items,
+                    facets=facet_counts(engine, query) if with_facets and not cursor else None,
+                    next_cursor=_encode_cursor(nxt, query) if nxt < total else None)
+
+    @app.get("/api/credentials/{record_id}", summary="One credential")
+    def get_credential(record_id: Annotated[str, Path(max_length=200)]) -> JSONResponse:
+        rec = store.get(engine, record_id)
+        if rec is None:
+            raise HTTPException(404, f"no credential with id {record_id!r}")
+        return JSONResponse(rec)
+
+    @app.get("/api/sources", summary="Sources and their counts")
+    def list_sources() -> list[dict[str, Any]]:
+        return store.stats(engine)["sources"]
+
+    @app.get("/api/stats", summary="Catalogue counts")
+    def get_stats() -> dict[str, Any]:
+        return store.stats(engine)
+
+    @app.get("/api/quarantine", summary="Quarantined records (operators only)")
+    def get_quarantine(_: Annotated[tokens.Principal, Depends(operator)],
+                       source: Annotated[str | None, Q(max_length=120)] = None) -> list[dict[str, Any]]:
+        return store.quarantine_entries(engine, source)
+
+    return app
