@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -59,7 +60,9 @@ def child_floor(path: str, out: str) -> dict:
 
 
 def _child(kind: str, *args: str) -> dict:
-    res = subprocess.run([sys.executable, __file__, "--child", kind, *args], capture_output=True, text=True)
+    env = {**os.environ, "CLEARINGHOUSE_MAX_FILE_MB": "2000"}  # the 10^6 file is ~280 MB
+    res = subprocess.run([sys.executable, __file__, "--child", kind, *args], capture_output=True, text=True,
+                         env=env)
     if res.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{res.stderr[-2000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])

@@ -13,6 +13,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SOURCES = REPO_ROOT / "samples" / "sources.yaml"
 
 
+MAX_FILE_MB_ENV = "CLEARINGHOUSE_MAX_FILE_MB"
+
+
+def max_file_bytes() -> int:
+    """Largest delivery accepted (default 200 MB; $CLEARINGHOUSE_MAX_FILE_MB raises it)."""
+    raw = os.environ.get(MAX_FILE_MB_ENV, "200")
+    try:
+        mb = float(raw)
+    except ValueError:
+        raise ConfigError(f"{MAX_FILE_MB_ENV}={raw!r}: not a number of megabytes") from None
+    return int(mb * 1_000_000)
+
+
 class ConfigError(Exception):
     """A configuration problem, said in one line."""
 

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearinghouse import jsonio
-from clearinghouse.config import ConfigError
+from clearinghouse.config import ConfigError, max_file_bytes
 from connectors import read_file
 from connectors.base import SourceFileError
 from transforms.harmonise import ERROR, LOCATOR, Context, harmonise as harmonise_frame
@@ -153,7 +153,7 @@ def parse(home: Path, source: str, *, batch_size: int = 50_000, progress: Progre
     started = datetime.now(UTC)
     try:
         info, batches = read_file(Path(m.landed_path), format=fmt, batch_size=batch_size,
-                                  **_read_options(profile))
+                                  max_bytes=max_file_bytes(), **_read_options(profile))
         read = 0
         plan = None
         for n, batch in enumerate(batches):

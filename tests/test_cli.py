@@ -193,6 +193,13 @@ def test_unusable_home_is_one_line(tmp_path):
     assert res.returncode == 1 and res.stderr.startswith("error: --home") and "Traceback" not in res.stderr
 
 
+def test_file_over_the_size_limit_is_one_line(tmp_path):
+    res = run_cli("ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "pl", home=tmp_path / "h",
+                  check=False, env={"CLEARINGHOUSE_MAX_FILE_MB": "0.001"})
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert res.stderr.startswith("error: pl_prk_kursy.csv: the file is") and "limit" in res.stderr
+
+
 def test_failed_run_is_logged(tmp_path):
     home = tmp_path / "h"
     (tmp_path / "empty.csv").write_bytes(b"")
