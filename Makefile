@@ -30,7 +30,7 @@ bench: .venv/.synced
 	.venv/bin/python bench/run_bench.py
 
 dagster: .venv/.synced
-	mkdir -p $(DEMO_HOME)/dagster && DAGSTER_HOME=$(DEMO_HOME)/dagster CLEARINGHOUSE_HOME=$(DEMO_HOME) .venv/bin/dagster dev
+	mkdir -p $(DEMO_HOME)/dagster && cp pipelines/dagster.yaml $(DEMO_HOME)/dagster/ && DAGSTER_HOME=$(DEMO_HOME)/dagster CLEARINGHOUSE_HOME=$(DEMO_HOME) .venv/bin/dagster dev
 
 clean:
 	rm -rf .venv .tools .demo

@@ -12,14 +12,16 @@ from catalog.tables import FTS_TABLE
 
 
 def searchable_text(rec: dict[str, Any]) -> dict[str, str]:
+    """The indexed fields, folded in Python exactly as queries are (so "Straße" is found by
+    "strasse" and "straße" alike: SQLite's tokenizer alone would keep the ß)."""
     skills = [s.get("label") or "" for s in rec.get("esco_skills") or []]
     titles = [rec.get("title") or ""] + list((rec.get("titles") or {}).values())
     return {
         "id": rec["id"],
-        "title": " ".join(titles),
-        "description": rec.get("description") or "",
-        "outcomes": "\n".join(rec.get("learning_outcomes") or []),
-        "skills": "\n".join(skills),
+        "title": fold(" ".join(titles)),
+        "description": fold(rec.get("description") or ""),
+        "outcomes": fold("\n".join(rec.get("learning_outcomes") or [])),
+        "skills": fold("\n".join(skills)),
     }
 
 
@@ -30,12 +32,14 @@ def folded_text(rec: dict[str, Any]) -> str:
     return " " + " ".join(words) + " "
 
 
+# The index row of a credential has the credential's own rowid, so it is found by key (the FTS
+# table's id column is UNINDEXED: a WHERE on it would scan the whole index).
 def fts_insert(conn: Connection, records: list[dict[str, Any]]) -> None:
     if conn.dialect.name != "sqlite" or not records:
         return
     conn.execute(
-        text(f"INSERT INTO {FTS_TABLE} (id, title, description, outcomes, skills) "
-             "VALUES (:id, :title, :description, :outcomes, :skills)"),
+        text(f"INSERT INTO {FTS_TABLE} (rowid, id, title, description, outcomes, skills) "
+             "SELECT rowid, :id, :title, :description, :outcomes, :skills FROM credentials WHERE id = :id"),
         [searchable_text(r) for r in records],
     )
 
@@ -43,7 +47,8 @@ def fts_insert(conn: Connection, records: list[dict[str, Any]]) -> None:
 def fts_delete(conn: Connection, ids: list[str]) -> None:
     if conn.dialect.name != "sqlite" or not ids:
         return
-    conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE id = :id"), [{"id": i} for i in ids])
+    conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = (SELECT rowid FROM credentials WHERE id = :id)"),
+                 [{"id": i} for i in ids])
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)

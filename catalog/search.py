@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, text
+from sqlalchemy import Select, and_, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
 from catalog import tables as t
@@ -72,10 +72,11 @@ def base_query(q: Query, dialect: str = "sqlite") -> Select:
     c = t.credentials.c
     conds = _conditions(q)
     if _has_text(q) and dialect == "sqlite":
-        fts = text(f"SELECT id, bm25({t.FTS_TABLE}, 0, 10.0, 2.0, 3.0, 3.0) AS rank "
+        fts = text(f"SELECT rowid AS rid, bm25({t.FTS_TABLE}, 0, 10.0, 2.0, 3.0, 3.0) AS rank "
                    f"FROM {t.FTS_TABLE} WHERE {t.FTS_TABLE} MATCH :match"
-                   ).bindparams(match=fts5_match(q.text)).columns(id=t.String, rank=t.Float).subquery("fts")
-        query = select(t.credentials, fts.c.rank).join(fts, fts.c.id == c.id)
+                   ).bindparams(match=fts5_match(q.text)).columns(rid=t.Integer, rank=t.Float).subquery("fts")
+        query = select(t.credentials, fts.c.rank).select_from(
+            t.credentials.join(fts, fts.c.rid == literal_column("credentials.rowid")))
     else:
         if _has_text(q):  # portable: every word as a word prefix in the folded text
             conds.extend(c.search_text.like(f"% {tok}%") for tok in tokens(q.text))

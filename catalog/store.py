@@ -15,11 +15,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, case, create_engine, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection, bindparam, case, create_engine, delete, func, insert, select, text, update,
+)
 from sqlalchemy.engine import Engine
 
 from clearinghouse import jsonio
 from clearinghouse.descriptor import KEYS, normalise
+from catalog import schema
 from catalog import tables as t
 from catalog.fts import folded_text, fts_delete, fts_insert
 
@@ -40,9 +43,11 @@ def connect(url: str) -> Engine:
     if engine is None:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True)
+        # SQLite: wait for a writer (another source publishing) instead of failing at once
+        engine = create_engine(url, future=True,
+                               connect_args={"timeout": 120} if url.startswith("sqlite") else {})
         t.sqlite_pragmas(engine)
-        t.create_all(engine)
+        schema.upgrade(engine)
         _ENGINES[url] = engine
     return engine
 
@@ -120,13 +125,21 @@ def publish(
         same_file = prev is not None and prev == run.file_sha256
         for chunk in accepted:
             _publish_chunk(conn, chunk, now, same_file, counts, seen)
+            if not full_delivery and chunk:  # fixed in this partial delivery: out of quarantine
+                conn.execute(delete(t.quarantine).where(t.quarantine.c.source == source,
+                                                        t.quarantine.c.record_id.in_([r["id"] for r in chunk])))
         if full_delivery:
             counts.withdrawn = _withdraw_missing(conn, source, seen, now)
-        conn.execute(delete(t.quarantine).where(t.quarantine.c.source == source))
+        if full_delivery:  # the source's quarantine is this delivery's
+            conn.execute(delete(t.quarantine).where(t.quarantine.c.source == source))
         for chunk in quarantined:
+            if not full_delivery and chunk:  # a partial delivery replaces its own records' entries
+                ids = [q["id"] for q in chunk if q.get("id")]
+                conn.execute(delete(t.quarantine).where(t.quarantine.c.source == source,
+                                                        t.quarantine.c.record_id.in_(ids)))
             if chunk:
                 conn.execute(insert(t.quarantine), [
-                    {"run_id": run.run_id, "source": source,
+                    {"run_id": run.run_id, "source": source, "record_id": q.get("id"),
                      "source_record_id": q.get("source_record_id"), "locator": q.get("locator"),
                      "raw": json.dumps(q.get("raw") or {}, ensure_ascii=False),
                      "reasons": json.dumps(q.get("reasons") or [], ensure_ascii=False)}
@@ -166,10 +179,10 @@ def _publish_chunk(conn: Connection, chunk: list[dict[str, Any]], now: str, same
         conn.execute(insert(t.credentials), [_row(r, conn.dialect.name) for r in inserts])
         fts_insert(conn, inserts)
     if updates:
-        for rec in updates:
-            row = _row(rec, conn.dialect.name)
-            conn.execute(update(t.credentials).where(t.credentials.c.id == rec["id"]).values(**row))
         fts_delete(conn, [r["id"] for r in updates])
+        rows = [_row(rec, conn.dialect.name) for rec in updates]
+        conn.execute(update(t.credentials).where(t.credentials.c.id == bindparam("key")),
+                     [{**row, "key": row["id"]} for row in rows])
         fts_insert(conn, updates)
     if touched and not same_file:
         conn.execute(update(t.credentials).where(t.credentials.c.id.in_(touched)).values(last_seen=now))
@@ -201,9 +214,16 @@ def _upsert_source(conn: Connection, key: str, country: str | None, sha: str | N
 
 
 def log_failed_run(engine: Engine, run: RunRecord) -> None:
+    """Log a failed run; a run id already in the log (a published delivery) is never replaced."""
     with engine.begin() as conn:
-        conn.execute(delete(t.runs).where(t.runs.c.run_id == run.run_id))
+        if conn.execute(select(t.runs.c.run_id).where(t.runs.c.run_id == run.run_id)).first():
+            run.run_id = f"{run.run_id}-failed-{now_token()}"
         conn.execute(insert(t.runs), [asdict(run) | {"counts": json.dumps(run.counts)}])
+
+
+def now_token() -> str:
+    import secrets
+    return secrets.token_hex(3)
 
 
 # ---------------------------------------------------------------- reading

@@ -3,7 +3,7 @@ beside it are the ones searches filter and sort on, derived from the descriptor 
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Float, Index, Integer, MetaData, String, Table, Text, event, text,
+    Column, Float, Index, Integer, MetaData, String, Table, Text, event,
 )
 from sqlalchemy.engine import Engine
 
@@ -11,9 +11,9 @@ metadata = MetaData()
 
 credentials = Table(
     "credentials", metadata,
-    Column("id", String(80), primary_key=True),
+    Column("id", String(200), primary_key=True),
     Column("source", String(120), nullable=False, index=True),
-    Column("source_record_id", String(500), nullable=False),
+    Column("source_record_id", Text, nullable=False),
     Column("status", String(16), nullable=False, index=True),
     Column("content_hash", String(64), nullable=False),
     Column("first_seen", String(40), nullable=False),
@@ -25,8 +25,8 @@ credentials = Table(
     Column("ects", Float),
     Column("participation_mode", String(16)),
     Column("credential_type", String(40)),
-    Column("languages", String(200)),  # "|de|en|" so a LIKE '%|de|%' finds one language
-    Column("isced_f", String(200)),  # "|0613|0611|", likewise
+    Column("languages", Text),  # "|de|en|" so a LIKE '%|de|%' finds one language
+    Column("isced_f", Text),  # "|0613|0611|", likewise
     Column("completeness", Float),
     Column("doc", Text, nullable=False),  # the descriptor as JSON
     # Folded (case, diacritics) title, description, outcomes and skills, for backends without
@@ -40,8 +40,9 @@ quarantine = Table(
     Column("pk", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(40), nullable=False, index=True),
     Column("source", String(120), nullable=False, index=True),
-    Column("source_record_id", String(500)),
-    Column("locator", String(200)),
+    Column("source_record_id", Text),
+    Column("record_id", String(200), index=True),  # the catalogue id it would have
+    Column("locator", Text),
     Column("raw", Text, nullable=False),  # JSON object of the source's own values
     Column("reasons", Text, nullable=False),  # JSON list of {field, rule, message}
 )
@@ -78,20 +79,9 @@ api_tokens = Table(
     Column("revoked_at", String(40)),
 )
 
+# SQLite only, created by the first migration: an FTS5 table whose unicode61 tokenizer with
+# remove_diacritics 2 folds "Künstliche" and "kunstliche" to the same token.
 FTS_TABLE = "credentials_fts"
-# unicode61 with remove_diacritics 2 folds "Künstliche" and "kunstliche" to the same token.
-FTS_DDL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "id UNINDEXED, title, description, outcomes, skills, "
-    "tokenize = 'unicode61 remove_diacritics 2')"
-)
-
-
-def create_all(engine: Engine) -> None:
-    metadata.create_all(engine)
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.execute(text(FTS_DDL))
 
 
 def sqlite_pragmas(engine: Engine) -> None:

@@ -173,9 +173,10 @@ def ingest(
 
 
 def _check_source_key(key: str) -> None:
-    import re
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", key):
-        fail(f"--source {key!r}: use letters, digits, '.', '_' or '-' (it names folders)")
+    try:
+        config.check_source_key(key)
+    except config.ConfigError as exc:
+        fail(f"--source: {exc}")
 
 
 def _known_language(code: str) -> bool:
@@ -214,10 +215,12 @@ def run(
                 rows.append(_summary_row(m))
                 for w in m.warnings:
                     err.print(f"[yellow]warning:[/] {spec.key}: {w}", highlight=False)
-            except pipeline.PipelineError as exc:
+            except Exception as exc:  # noqa: BLE001 - one source's failure never stops the others
                 failed += 1
-                err.print(f"[bold red]error:[/] {spec.key}: {exc}", highlight=False)
-                rows.append({"source": spec.key, "error": str(exc)})
+                message = str(exc) if isinstance(exc, (pipeline.PipelineError, config.ConfigError)) \
+                    else f"internal error: {type(exc).__name__}: {exc}"
+                err.print(f"[bold red]error:[/] {spec.key}: {message}", highlight=False)
+                rows.append({"source": spec.key, "error": message})
     if output is Fmt.table:
         good = [r for r in rows if "error" not in r]
         total = {"source": "TOTAL", **{k: sum(r[k] for r in good) for k in SUMMARY_KEYS}}
@@ -411,6 +414,7 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(help="The token id pri
 
 def main() -> None:
     """Entry point: known errors as one line, anything else as one line too (exit 2)."""
+    from catalog.schema import SchemaError
     from clearinghouse.pipeline import PipelineError
 
     try:
@@ -418,7 +422,7 @@ def main() -> None:
         sys.exit(rv if isinstance(rv, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (PipelineError, config.ConfigError) as exc:
+    except (PipelineError, config.ConfigError, SchemaError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,26 @@ def max_file_bytes() -> int:
 
 class ConfigError(Exception):
     """A configuration problem, said in one line."""
+
+
+_SOURCE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}")
+
+
+def check_source_key(key: str) -> str:
+    """A source key names folders (landing/<key>/, work/<key>/): letters, digits, '.', '_', '-'."""
+    if not isinstance(key, str) or not _SOURCE_KEY.fullmatch(key) or ".." in key:
+        raise ConfigError(f"source key {key!r}: use 1-120 letters, digits, '.', '_' or '-' "
+                          "(it names folders)")
+    return key
+
+
+def check_country(code: str | None, where: str) -> str | None:
+    import pycountry
+    if code is None:
+        return None
+    if not isinstance(code, str) or len(code) != 2 or pycountry.countries.get(alpha_2=code.upper()) is None:
+        raise ConfigError(f"{where}: country {code!r} is not an ISO 3166-1 alpha-2 code")
+    return code.upper()
 
 
 def home_dir(home: str | os.PathLike | None = None) -> Path:
@@ -71,9 +92,15 @@ def load_sources(path: Path) -> list[SourceSpec]:
             raise ConfigError(f"{path}: source #{n} needs at least 'key' and 'path'")
         base = path.parent
         mapping = entry.get("mapping")
+        key = str(entry["key"])
+        try:
+            check_source_key(key)
+            country = check_country(entry.get("country"), f"source {key}")
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
         specs.append(SourceSpec(
-            key=str(entry["key"]), path=(base / entry["path"]).resolve(),
-            country=entry.get("country"), format=entry.get("format", "auto"),
+            key=key, path=(base / entry["path"]).resolve(),
+            country=country, format=entry.get("format", "auto"),
             mapping=(base / mapping).resolve() if mapping else None,
             partial=bool(entry.get("partial", False)),
         ))

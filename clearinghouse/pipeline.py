@@ -9,11 +9,13 @@ idempotent. ``publish`` copies the delivery's report, validation results and qua
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearinghouse import jsonio
-from clearinghouse.config import ConfigError, max_file_bytes
+from clearinghouse.config import ConfigError, check_country, check_source_key, max_file_bytes
 from connectors import read_file
 from connectors.base import SourceFileError
 from transforms.harmonise import ERROR, LOCATOR, Context, harmonise as harmonise_frame
@@ -65,7 +67,24 @@ class Manifest:
 
 
 def work_dir(home: Path, source: str) -> Path:
-    return home / "work" / source
+    return home / "work" / check_source_key(source)
+
+
+@contextmanager
+def source_lock(home: Path, source: str):
+    """One delivery of a source at a time (its work folder is shared by the stages)."""
+    lock_dir = home / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / f"{check_source_key(source)}.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PipelineError(f"source '{source}' is being processed by another run; try again when it "
+                                "has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def read_manifest(home: Path, source: str) -> Manifest:
@@ -107,6 +126,8 @@ def land(home: Path, source: str, path: Path, *, country: str | None = None, fmt
          mapping: Path | None = None, partial: bool = False) -> Manifest:
     """Store the file immutably under landing/<source>/<sha256>.<ext> before anything else."""
     path = Path(path)
+    check_source_key(source)
+    country = check_country(country, "--country")
     if not path.exists():
         raise PipelineError(f"{path}: no such file")
     if path.is_dir():
@@ -296,12 +317,12 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
                 quarantined += 1
         if progress:
             progress("validate", accepted + quarantined)
-    m.counts.update(accepted=accepted, quarantined=quarantined)
-    m.stage_seconds["validate"] = (datetime.now(UTC) - started).total_seconds()
-    write_manifest(home, m)
     if m.counts.get("read", 0) != accepted + quarantined:
         raise PipelineError(f"records lost: read {m.counts.get('read')} but accepted {accepted} + "
                             f"quarantined {quarantined}")
+    m.counts.update(accepted=accepted, quarantined=quarantined)
+    m.stage_seconds["validate"] = (datetime.now(UTC) - started).total_seconds()
+    write_manifest(home, m)
     return m
 
 
@@ -339,6 +360,9 @@ def publish(home: Path, source: str, catalog_url: str, *, progress: Progress | N
     wd = work_dir(home, source)
     if "accepted" not in m.counts:
         raise PipelineError(f"source '{source}' has not been validated yet")
+    if m.counts["read"] != m.counts["accepted"] + m.counts["quarantined"]:
+        raise PipelineError(f"source '{source}': read {m.counts['read']} is not accepted + quarantined; "
+                            "not published")
     started = datetime.now(UTC)
     engine = store.connect(catalog_url)
     q_parts = _parts(wd / "quarantine", "part-*.jsonl")
@@ -373,11 +397,13 @@ def _keep_run(home: Path, wd: Path, m: Manifest) -> None:
 def log_failure(home: Path, source: str, catalog_url: str, message: str, path: str | None = None) -> None:
     from catalog import store
 
+    run_id, sha, started = f"failed-{uuid.uuid4().hex[:12]}", None, now_iso()
     try:
         m = read_manifest(home, source)
-        run_id, sha, started = m.run_id, m.file_sha256, m.landed_at
-    except PipelineError:
-        run_id, sha, started = f"failed-{uuid.uuid4().hex[:12]}", None, now_iso()
+        if path is None or Path(path).resolve() == Path(m.original_path):  # this delivery's manifest
+            run_id, sha, started = m.run_id, m.file_sha256, m.landed_at
+    except (PipelineError, OSError, ValueError):
+        pass
     store.log_failed_run(store.connect(catalog_url), store.RunRecord(
         run_id=run_id, source=source, path=path, file_sha256=sha, started_at=started,
         finished_at=now_iso(), status="failed", message=message))
@@ -387,12 +413,17 @@ def ingest(home: Path, source: str, path: Path, catalog_url: str, *, country: st
            fmt: str = "auto", mapping: Path | None = None, partial: bool = False,
            batch_size: int = 50_000, progress: Progress | None = None) -> Manifest:
     """All stages for one file: what `clearinghouse ingest` and the Dagster job both do."""
-    try:
-        land(home, source, path, country=country, fmt=fmt, mapping=mapping, partial=partial)
-        parse(home, source, batch_size=batch_size, progress=progress)
-        harmonise(home, source, progress=progress)
-        validate(home, source, progress=progress)
-        return publish(home, source, catalog_url, progress=progress)
-    except (PipelineError, ConfigError) as exc:
-        log_failure(home, source, catalog_url, str(exc), str(path))
-        raise
+    check_source_key(source)
+    with source_lock(home, source):
+        try:
+            land(home, source, path, country=country, fmt=fmt, mapping=mapping, partial=partial)
+            parse(home, source, batch_size=batch_size, progress=progress)
+            harmonise(home, source, progress=progress)
+            validate(home, source, progress=progress)
+            return publish(home, source, catalog_url, progress=progress)
+        except (PipelineError, ConfigError) as exc:
+            log_failure(home, source, catalog_url, str(exc), str(path))
+            raise
+        except Exception as exc:  # a defect or the environment (disk, database): logged all the same
+            log_failure(home, source, catalog_url, f"internal error: {type(exc).__name__}: {exc}", str(path))
+            raise

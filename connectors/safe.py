@@ -168,8 +168,9 @@ def xml_error(path: str | os.PathLike, err: Exception) -> SourceFileError:
     name = display_name(path)
     msg = getattr(err, "msg", None) or str(err)
     pos = getattr(err, "position", None)
-    where = f" (line {pos[0]}, column {pos[1]})" if pos and pos[0] else ""
     text = " ".join(str(msg).split())
+    text = re.sub(r",? ?\(?line \d+, column \d+\)?$", "", text).strip()
+    where = f" (line {pos[0]}, column {pos[1]})" if pos and pos[0] else ""
     if re.search(r"entit", text, re.I):
         return SourceFileError(f"{name}: {ENTITY_REFUSED} ({text}){where}", path)
     return SourceFileError(f"{name}: invalid XML: {text}{where}", path)
@@ -219,7 +220,10 @@ def root_tag(head: bytes) -> str | None:
         if doctype is not None and re.search(r"<!ENTITY", doctype, re.I):
             return None
         parser = etree.XMLPullParser(events=("start",), **_PARSER_OPTIONS)
-        parser.feed(head)
+        try:
+            parser.feed(head)
+        except etree.XMLSyntaxError:
+            pass  # a syntax error after the root start tag: the root is still known
         for _event, elem in parser.read_events():
             return elem.tag if isinstance(elem.tag, str) else None
     except (etree.XMLSyntaxError, ValueError, TypeError):

@@ -48,8 +48,6 @@ def rules() -> list[Rule]:
     r = [
         Rule("ExpectColumnValuesToNotBeNull", {"column": "title"}, "title", "required",
              "the title is missing"),
-        Rule("ExpectColumnValuesToNotBeNull", {"column": "source_record_id"}, "source_record_id",
-             "required", "the record has no identifier"),
         Rule("ExpectColumnValuesToBeUnique", {"column": "source_record_id"}, "source_record_id",
              "duplicate", "identifier '{value}' occurs more than once in this delivery"),
         Rule("ExpectColumnValuesToBeBetween", {"column": "eqf_level", "min_value": 1, "max_value": 8},
@@ -82,9 +80,9 @@ def rules() -> list[Rule]:
         Rule("ExpectColumnValuesToMatchRegex", {"column": "end_date", "regex": ISO_DATE},
              "end_date", "not-iso-8601", "'{value}' is not an ISO 8601 date"),
         Rule("ExpectColumnPairValuesAToBeGreaterThanB",
-             {"column_A": "end_date", "column_B": "start_date", "or_equal": True,
+             {"column_A": "end_date_latest", "column_B": "start_date_earliest", "or_equal": True,
               "ignore_row_if": "either_value_is_missing"},
-             "end_date", "before-start", "the end date {value} is before the start date"),
+             "end_date", "before-start", "the end date is before the start date"),
         Rule("ExpectColumnValuesToBeInSet",
              {"column": "price_currency", "value_set": sorted(codes["currency"])},
              "price", "unknown-code", "'{value}' is not an ISO 4217 currency"),
@@ -106,5 +104,5 @@ VALIDATED_COLUMNS = (
     "source_record_id", "title", "eqf_level", "ects", "workload_hours", "completeness", "country",
     "region", "title_language", "languages", "assessment_type", "verification", "start_date",
     "end_date", "price_currency", "price_amount", "credential_type", "participation_mode",
-    "supervision", "qf_ehea_cycle", "stackability",
+    "supervision", "qf_ehea_cycle", "stackability", "end_date_latest", "start_date_earliest",
 )

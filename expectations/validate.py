@@ -29,7 +29,8 @@ def records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
         return "|".join(v) if v else None
 
     rows = {
-        "source_record_id": [r.get("source_record_id") for r in records],
+        # an untitled row is quarantined anyway: its (derived) id is nobody's duplicate
+        "source_record_id": [r.get("source_record_id") if r.get("title") else None for r in records],
         "title": [r.get("title") or None for r in records],
         "eqf_level": pd.array([r.get("eqf_level") for r in records], dtype="Int64"),
         "ects": pd.array([r.get("ects") for r in records], dtype="Float64"),
@@ -43,6 +44,9 @@ def records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
         "verification": [joined(r.get("verification")) for r in records],
         "start_date": [r.get("start_date") for r in records],
         "end_date": [r.get("end_date") for r in records],
+        # partial dates ("2025-05", "2025") compared as the period's last and first day
+        "end_date_latest": [_pad(r.get("end_date"), "-99-99") for r in records],
+        "start_date_earliest": [_pad(r.get("start_date"), "-00-00") for r in records],
         "price_currency": [(r.get("price") or {}).get("currency") for r in records],
         "price_amount": pd.array([(r.get("price") or {}).get("amount") for r in records], dtype="Float64"),
     }
@@ -51,6 +55,10 @@ def records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     assert tuple(sorted(frame.columns)) == tuple(sorted(VALIDATED_COLUMNS))
     return frame
+
+
+def _pad(date: str | None, fill: str) -> str | None:
+    return (date + fill)[:10] if isinstance(date, str) and date else None
 
 
 def _gx_ready(frame: pd.DataFrame) -> pd.DataFrame:

@@ -127,3 +127,23 @@ def test_fulltext_folds_diacritics_and_filters(engine):
     assert [r["source_record_id"] for r in found] == ["K3"]
     found, total = catsearch.search(engine, catsearch.Query(text="   "))
     assert total == 3
+
+
+def test_sharp_s_and_changed_records_in_the_index(engine):
+    deliver(engine, [rec("S1", "Straßenbau Grundkurs"), rec("S2", "Brückenbau")])
+    for query in ("Straßenbau", "strassenbau", "STRASSE"):
+        found, _ = catsearch.search(engine, catsearch.Query(text=query))
+        assert [r["source_record_id"] for r in found] == ["S1"], query
+    deliver(engine, [rec("S1", "Tiefbau Grundkurs"), rec("S2", "Brückenbau")], sha="b" * 64, run="r2")
+    assert catsearch.search(engine, catsearch.Query(text="strassenbau"))[1] == 0  # old text gone
+    assert [r["source_record_id"] for r in catsearch.search(engine, catsearch.Query(text="tiefbau"))[0]] == ["S1"]
+
+
+def test_partial_delivery_keeps_other_quarantine_entries(engine):
+    def q(srid):
+        return {"id": d.record_id("uni-a", srid), "source_record_id": srid, "locator": "row 2",
+                "raw": {}, "reasons": [{"field": "title", "rule": "required", "message": "m"}]}
+    deliver(engine, [rec("K1", "A")], quarantined=[q("Q1"), q("Q2")])
+    deliver(engine, [rec("Q1", "Q1 fixed")], sha="b" * 64, run="r2", full=False, quarantined=[q("Q3")])
+    left = sorted(e["source_record_id"] for e in store.quarantine_entries(engine, "uni-a"))
+    assert left == ["Q2", "Q3"]  # Q1 was fixed, Q2 was not in the partial delivery, Q3 is new

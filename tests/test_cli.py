@@ -206,3 +206,34 @@ def test_failed_run_is_logged(tmp_path):
     run_cli("ingest", str(tmp_path / "empty.csv"), "--source", "s1", home=home, check=False)
     log = json.loads(run_cli("runs", "--format", "json", home=home).stdout)
     assert log[0]["status"] == "failed" and "empty" in log[0]["message"]
+
+
+def test_source_keys_never_leave_the_home(tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep")
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(f"sources:\n  - key: ../../victim\n    path: {SAMPLES / 'pl_prk_kursy.csv'}\n")
+    res = run_cli("run", "--sources", str(registry), home=tmp_path / "h" / "home", check=False)
+    assert res.returncode == 1 and "source key '../../victim'" in res.stderr and "Traceback" not in res.stderr
+    assert (victim / "keep.txt").read_text() == "keep" and sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+
+
+def test_a_source_runs_one_delivery_at_a_time(tmp_path):
+    import fcntl
+    from clearinghouse import pipeline
+
+    home = tmp_path / "h"
+    with pipeline.source_lock(home, "pl"):
+        res = run_cli("ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "pl", home=home, check=False)
+    assert res.returncode == 1 and "being processed by another run" in res.stderr
+    assert fcntl  # the lock is an flock on <home>/locks/<source>.lock
+    run_cli("ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "pl", home=home)  # free again
+
+
+def test_failed_ingest_never_replaces_a_published_run(tmp_path):
+    home = tmp_path / "h"
+    run_cli("ingest", str(SAMPLES / "pl_prk_kursy.csv"), "--source", "pl", home=home)
+    run_cli("ingest", str(tmp_path / "missing.csv"), "--source", "pl", home=home, check=False)
+    log = json.loads(run_cli("runs", "--format", "json", home=home).stdout)
+    assert sorted(r["status"] for r in log) == ["failed", "published"]

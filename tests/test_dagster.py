@@ -4,6 +4,7 @@ starts a run per new file, and the nightly schedule asks for every registered so
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import dagster as dg
@@ -92,6 +93,7 @@ def test_inbox_sensor_requests_a_run_per_new_file(tmp_path):
         result = inbox_sensor(ctx)
     assert [r.partition_key for r in result.run_requests] == ["pl-prk-kursy"]
     assert result.run_requests[0].run_config["ops"]["landed"]["config"]["path"] == str(inbox / "kursy.csv")
+    assert result.run_requests[0].tags["clearinghouse/source"] == "pl-prk-kursy"
     assert result.dynamic_partitions_requests[0].partition_keys == ["pl-prk-kursy"]
     # the cursor remembers the file: nothing new on the next tick, a changed file is new again
     found, cursor = scan_inbox(home, json.loads(result.cursor))
@@ -110,3 +112,18 @@ def test_nightly_schedule_requests_every_registered_source(tmp_path, instance):
     keys = sorted(r.partition_key for r in requests)
     assert "de-hs-weiterbildung" in keys and len(keys) == 8
     assert set(keys) <= set(instance.get_dynamic_partitions(SOURCES_PARTITIONS))
+    de = next(r for r in requests if r.partition_key == "de-hs-weiterbildung")
+    assert de.run_config["ops"]["landed"]["config"]["path"].endswith("samples/de_hochschule_weiterbildung.csv")
+    assert de.tags["clearinghouse/source"] == "de-hs-weiterbildung"
+
+
+def test_one_run_per_source_for_several_new_files(tmp_path):
+    home = tmp_path / "home"
+    inbox = home / "inbox" / "pl-prk-kursy"
+    inbox.mkdir(parents=True)
+    for n, name in enumerate(("old.csv", "new.csv")):
+        shutil.copy(REPO / "samples" / "pl_prk_kursy.csv", inbox / name)
+        os.utime(inbox / name, ns=(n * 10**9, n * 10**9))
+    with dg.build_sensor_context(resources={"clearinghouse": ClearinghouseResource(home=str(home))}) as ctx:
+        result = inbox_sensor(ctx)
+    assert [r.run_config["ops"]["landed"]["config"]["path"] for r in result.run_requests] == [str(inbox / "new.csv")]

@@ -47,6 +47,20 @@ def test_each_rule_names_its_row_and_reason(bad, field, rule):
     assert verdict.summary["success"] is False
 
 
+def test_partial_dates_compare_by_their_period():
+    verdict = gx_validate.validate([rec("A", start_date="2025-05-10", end_date="2025-05"),
+                                    rec("B", start_date="2025", end_date="2025-03-01"),
+                                    rec("C", start_date="2025-06", end_date="2025-05-31")])
+    assert list(verdict.reasons) == [2]
+    assert verdict.reasons[2][0]["rule"] == "before-start"
+
+
+def test_untitled_rows_are_nobodys_duplicate():
+    verdict = gx_validate.validate([rec("A"), rec("A", title=None)])
+    assert [(r["field"], r["rule"]) for r in verdict.reasons[1]] == [("title", "required")]
+    assert 0 not in verdict.reasons
+
+
 def test_duplicate_ids_quarantine_every_occurrence_with_value_in_message():
     verdict = gx_validate.validate([rec("A"), rec("B"), rec("A")])
     assert sorted(verdict.reasons) == [0, 2]

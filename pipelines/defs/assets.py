@@ -27,6 +27,16 @@ def _newest_inbox_file(home: Path, source: str) -> Path | None:
     return max(files, key=lambda p: (p.stat().st_mtime_ns, p.name)) if files else None
 
 
+def _archive_if_inbox(home: Path, source: str, path: Path) -> None:
+    """A landed inbox file moves to inbox/<source>/.done/ (its copy is in landing/), so an old
+    file never stands in for a later delivery."""
+    inbox = home / "inbox" / source
+    if Path(path).resolve().parent == inbox.resolve():
+        done = inbox / ".done"
+        done.mkdir(exist_ok=True)
+        Path(path).replace(done / Path(path).name)
+
+
 def _fail(exc: Exception) -> dg.Failure:
     return dg.Failure(description=str(exc), allow_retries=False)
 
@@ -48,9 +58,10 @@ def landed(context: dg.AssetExecutionContext, config: LandingConfig,
             fmt=config.format if config.format != "auto" else (spec.format if spec else "auto"),
             mapping=Path(config.mapping) if config.mapping else (spec.mapping if spec else None),
             partial=config.partial or (spec.partial if spec else False))
-    except pipeline.PipelineError as exc:
+    except (pipeline.PipelineError, pipeline.ConfigError) as exc:
         pipeline.log_failure(home, source, clearinghouse.url(), str(exc), str(path))
         raise _fail(exc) from None
+    _archive_if_inbox(home, source, path)
     return dg.MaterializeResult(metadata={"file": m.original_path, "sha256": m.file_sha256,
                                           "run_id": m.run_id})
 
@@ -59,7 +70,7 @@ def _stage(fn, context: dg.AssetExecutionContext, clearinghouse: ClearinghouseRe
     home = clearinghouse.home_path()
     try:
         return fn(home, context.partition_key, **kw)
-    except pipeline.PipelineError as exc:
+    except (pipeline.PipelineError, pipeline.ConfigError) as exc:
         pipeline.log_failure(home, context.partition_key, clearinghouse.url(), str(exc))
         raise _fail(exc) from None
 

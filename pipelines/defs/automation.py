@@ -1,11 +1,12 @@
 """The job, the inbox sensor (a new file starts a run for its source) and the nightly schedule."""
 
 import json
+from pathlib import Path
 
 import dagster as dg
 
 from pipelines.defs.assets import STAGE_ASSETS
-from pipelines.defs.names import INBOX_SENSOR, INGEST_JOB, NIGHTLY_SCHEDULE, SOURCES_PARTITIONS
+from pipelines.defs.names import INBOX_SENSOR, INGEST_JOB, NIGHTLY_SCHEDULE, SOURCE_TAG, SOURCES_PARTITIONS
 from pipelines.defs.partitions import sources_partitions
 from pipelines.defs.resources import ClearinghouseResource
 
@@ -25,7 +26,7 @@ def scan_inbox(home, cursor: dict[str, str]) -> tuple[list[tuple[str, str, str]]
         return found, new_cursor
     for source_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
         for f in sorted(source_dir.iterdir()):
-            if not f.is_file() or f.name.startswith(".") or f.name.endswith(".part"):
+            if not f.is_file() or f.name.startswith(".") or f.name.endswith(".part") or f.name.endswith(".tmp"):
                 continue
             st = f.stat()
             sig = f"{st.st_mtime_ns}:{st.st_size}"
@@ -42,11 +43,15 @@ def inbox_sensor(context: dg.SensorEvaluationContext, clearinghouse: Clearinghou
     found, new_cursor = scan_inbox(clearinghouse.home_path(), cursor)
     if not found:
         return dg.SkipReason("no new file in the inbox")
-    sources = sorted({s for s, _, _ in found})
+    newest: dict[str, tuple[str, str]] = {}  # one run per source: its newest new file
+    for source, path, sig in found:
+        if source not in newest or Path(path).stat().st_mtime_ns >= Path(newest[source][0]).stat().st_mtime_ns:
+            newest[source] = (path, sig)
+    sources = sorted(newest)
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=f"{s}:{p}:{sig}", partition_key=s, run_config=_landing_config(p),
-                                    tags={"clearinghouse/source": s, "clearinghouse/file": p})
-                      for s, p, sig in found],
+                                    tags={SOURCE_TAG: s, "clearinghouse/file": p})
+                      for s, (p, sig) in sorted(newest.items())],
         dynamic_partitions_requests=[sources_partitions.build_add_request(sources)],
         cursor=json.dumps(new_cursor, sort_keys=True),
     )
@@ -62,4 +67,6 @@ def nightly_all_sources(context: dg.ScheduleEvaluationContext, clearinghouse: Cl
     if missing:
         context.instance.add_dynamic_partitions(SOURCES_PARTITIONS, missing)
     date = context.scheduled_execution_time.strftime("%Y-%m-%d")
-    return [dg.RunRequest(run_key=f"{k}:{date}", partition_key=k) for k in keys]
+    registered = clearinghouse.registered()
+    return [dg.RunRequest(run_key=f"{k}:{date}", partition_key=k, tags={SOURCE_TAG: k},
+                          run_config=_landing_config(str(registered[k].path))) for k in keys]
