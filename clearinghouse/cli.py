@@ -40,6 +40,8 @@ class InFmt(str, Enum):
     xlsx = "xlsx"
     json = "json"
     jsonl = "jsonl"
+    xcri = "xcri"
+    openbadges = "openbadges"
 
 
 class ExportFmt(str, Enum):

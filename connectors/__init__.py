@@ -110,10 +110,25 @@ def _open(path: str, format: str, batch_size: int, max_bytes: int, sheet: str | 
         fmt = found
     else:
         fmt = format
-        if (fmt == "xlsx") != (found == "xlsx"):
+        if fmt in ("xcri", "openbadges"):
+            pass  # the standards readers say themselves what is wrong with the document
+        elif (fmt == "xlsx") != (found == "xlsx"):
             raise SourceFileError(mismatch_message(path, fmt, found, reason), path)
-        if found is None:
+        elif found is None:
             raise SourceFileError(f"{name}: {reason}", path)
+
+    if fmt == "xcri":
+        from .base import sha256_of
+        from .xcri import read_xcri
+
+        info = FileInfo(path=path, format="xcri", sha256=sha256_of(path), size=size)
+        return info, read_xcri(path, info, batch_size, max_bytes=max_bytes)
+    if fmt == "openbadges":
+        from .openbadges import read_openbadges
+
+        digest, enc = scan_text_file(path, head, encoding)
+        info = FileInfo(path=path, format="openbadges", sha256=digest, size=size, encoding=enc.name)
+        return info, read_openbadges(path, info, batch_size, max_bytes=max_bytes)
 
     if fmt == "xlsx":
         from .base import sha256_of

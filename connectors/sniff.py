@@ -28,13 +28,17 @@ from .base import SourceFileError, display_name, plural, summarise_rows
 
 SAMPLE_BYTES = 64 * 1024
 CHUNK = 1 << 20
-FORMATS = ("csv", "xlsx", "json", "jsonl")
+FORMATS = ("csv", "xlsx", "json", "jsonl", "xcri", "openbadges")
 EXTENSIONS = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv", ".psv": "csv",
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".json": "json", ".geojson": "json", ".jsonld": "json",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl",
+    ".xml": "xcri",
 }
+# Words in the head of a JSON file that make it worth asking the Open Badges connector.
+_OPEN_BADGES_HINTS = ("openbadges", "purl.imsglobal.org/spec/ob", "badgeclass", "achievementcredential",
+                      "openbadgecredential")
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
@@ -234,9 +238,19 @@ def _content_format(path: str | os.PathLike, head: bytes) -> tuple[str | None, s
     low = stripped[:200].lower()
     if low.startswith(("<!doctype html", "<html")):
         return None, "is an HTML page, not a table (was a web page saved instead of the export?)"
+    if stripped.startswith("<"):
+        from .safe import check_xml_prolog
+        from .xcri import looks_like_xcri
+
+        check_xml_prolog(path, head)  # entity declarations and external DTDs are refused here
+        if looks_like_xcri(head):
+            return "xcri", None
     if low.startswith(("<?xml", "<rss", "<feed", "<rdf:rdf", "<!--")):
-        return None, "is an XML/HTML document, not a CSV/XLSX/JSON export"
+        return None, "is an XML document that is not an XCRI-CAP course feed"
     first = stripped[0]
+    if first in "[{" and any(h in low or h in stripped[:SAMPLE_BYTES].lower() for h in _OPEN_BADGES_HINTS):
+        if _is_open_badges(path):
+            return "openbadges", None
     if first == "[":
         after = stripped[1:].lstrip()
         if not after or after[0] in '{["]-0123456789tfn':
@@ -245,6 +259,16 @@ def _content_format(path: str | os.PathLike, head: bytes) -> tuple[str | None, s
     if first == "{":
         return _json_or_lines(stripped, truncated=len(head) >= SAMPLE_BYTES), None
     return "csv", None
+
+
+def _is_open_badges(path: str | os.PathLike) -> bool:
+    from .openbadges import looks_like_openbadges
+    from .safe import load_json
+
+    try:
+        return looks_like_openbadges(load_json(path))
+    except (SourceFileError, ValueError, OSError):
+        return False  # not one JSON document (JSON Lines, broken): the JSON readers say why
 
 
 def _json_or_lines(text: str, truncated: bool) -> str:

@@ -633,3 +633,15 @@ def test_columns_named_as_candidate_fields_map_to_themselves():
     plan = plan_mapping(columns)
     assert plan.targets == {c: c for c in columns}
     assert plan.unmapped == [] and plan.constants == {}
+
+
+@pytest.mark.parametrize("header, field", [("Level of qualification", "level"),
+                                           ("Qualification level (RQF)", "nqf_level")])
+def test_generic_level_headers(header, field):
+    assert match_header(header).field == field
+
+
+def test_extension_columns_of_standards_stay_unmapped():
+    plan = plan_mapping(["title", "x_study_mode", "x_is_part_of", "x_jacs"])
+    assert plan.targets == {"title": "title"}
+    assert plan.unmapped == ["x_study_mode", "x_is_part_of", "x_jacs"]

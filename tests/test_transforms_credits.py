@@ -70,7 +70,6 @@ def test_derive_credits(credit, unit, hours, values, flags):
     ("-5", "ECTS", None, "ects", "out-of-range"),
     ("500", "ECTS", None, "ects", "out-of-range"),
     ("1000", "CATS", None, "ects", "out-of-range"),
-    ("5", "SWS", None, "ects", "unknown-code"),
     (None, None, "20000", "workload_hours", "out-of-range"),
     (None, None, "-3", "workload_hours", "out-of-range"),
     (None, None, "nach Bedarf", "workload_hours", "unparseable"),
@@ -102,3 +101,11 @@ def test_bare_credit_unit_by_country(credit, country, ects, unit):
     d = derive_credits(credit, country=country)
     assert d.values["ects"] == ects and d.values["credit_original"]["unit"] == unit
     assert [f.code for f in d.flags] == ([] if credit.endswith("ECTS") else ["unit-guessed"])
+
+
+def test_unknown_unit_is_kept_not_converted():
+    d = derive_credits("120", "Poppleton Measurement Transfer (PMT) scheme")
+    assert d.problems == ()
+    assert d.values == {"credit_original": {"value": 120.0, "unit": "Poppleton Measurement Transfer (PMT) scheme"}}
+    assert [f.code for f in d.flags] == ["unit-unknown"]
+    assert derive_credits("-5", "SWS").problems[0].rule == "out-of-range"

@@ -8,6 +8,7 @@ from transforms.languages import derive_languages, language_code
     ("Deutsch, Englisch", ["de", "en"], []),
     ("Irish; English", ["ga", "en"], []),
     ("Gaelic, English", ["gd", "en"], []),
+    ("en-EN", ["en"], ["language-tag-repaired"]),  # a valid language, an invalid region
     ("Irish Gaelic", ["ga"], []),
     ("anglais/français", ["en", "fr"], []),
     ("Deutsch und Englisch", ["de", "en"], []),

@@ -207,3 +207,11 @@ def test_derive_region_invalid():
     assert [p.rule for p in derive_region("XX-ABC", None).problems] == ["unknown-code"]
     d = derive_region("Nowhere", "GB")
     assert d.values == {} and [f.code for f in d.flags] == ["unrecognised-value"]
+
+
+def test_prose_about_costs_is_a_flag_not_a_wrong_price():
+    from transforms.money import derive_price
+
+    d = derive_price("UK fee: GBP155.00; Ireland fee: GBP340.00; Continental Europe fee: GBP385.00")
+    assert (d.values, [f.code for f in d.flags], d.problems) == ({}, ["price-as-text"], ())
+    assert derive_price("viel").problems[0].rule == "unparseable"

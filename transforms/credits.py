@@ -99,10 +99,7 @@ def derive_credits(credit: str | None, credit_unit: str | None = None,
         given = _units_in(raw_unit) if raw_unit else []
         unit, guessed = None, None
         if raw_unit:
-            if not given:
-                problems.append(Problem("ects", "unknown-code",
-                                        f"Credit unit '{shorten(raw_unit)}' is not a unit we can convert to ECTS."))
-            else:
+            if given:
                 unit = given[0]
         if unit is None and not raw_unit:
             unit = written[0] if written else None
@@ -115,7 +112,16 @@ def derive_credits(credit: str | None, credit_unit: str | None = None,
         if problem:
             problems.append(problem)
         elif raw_unit and not given:
-            pass
+            # a unit with no agreed rate to ECTS (an institution's own scheme, SWS): the value is
+            # kept as the source gave it; no ECTS is derived, never a guess
+            if amount < 0:
+                problems.append(Problem("ects", "out-of-range", f"Credit '{shorten(raw_credit)}' is negative."))
+            else:
+                values["credit_original"] = {"value": amount, "unit": raw_unit}
+                methods["credit_original"] = f"from '{shorten(raw_credit)}' and unit '{shorten(raw_unit)}'"
+                flags.append(Flag("ects", "unit-unknown",
+                                  f"Credit unit '{shorten(raw_unit)}' has no known rate to ECTS; "
+                                  f"{shorten(raw_credit)} {shorten(raw_unit)} kept, no ECTS derived."))
         elif amount < 0:
             problems.append(Problem("ects", "out-of-range", f"Credit '{shorten(raw_credit)}' is negative."))
         else:

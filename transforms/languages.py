@@ -59,8 +59,14 @@ def _from_tag(token: str) -> tuple[str | None, bool, str | None]:
         lang = langcodes.Language.get(norm, normalize=True).language
     except Exception:
         return None, False, None
-    if not lang or not langcodes.tag_is_valid(norm):
+    if not lang:
         return None, False, None
+    if not langcodes.tag_is_valid(norm):
+        # 'en-EN': a valid language with an invalid region or script: the language is usable
+        primary = norm.split("-")[0]
+        if "-" not in norm or not langcodes.tag_is_valid(primary):
+            return None, False, None
+        norm, repaired = primary, True
     primary = norm.split("-")[0].lower()
     if len(primary) == 3 or lang != primary:
         repaired = True  # 'eng', 'ger', 'iw' -> 'he'

@@ -34,6 +34,7 @@ VOCAB_PATH = Path(__file__).with_name("vocab") / "headers.yaml"
 IGNORE = "_ignore"  # vocabulary pseudo-field: headers that look like a field but are not it
 LOCATOR, ERROR = "__locator__", "__error__"
 PASSTHROUGH = (LOCATOR, ERROR)  # connector columns copied unchanged into the candidate frame
+EXTENSION_PREFIX = "x_"  # standards connectors keep elements with no candidate field as x_<name>
 _RESERVED = re.compile(r"^__\w+__$")  # connector columns (__locator__, __error__, __raw__ ...): never mapped
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def match_header(header: str, vocab: Vocabulary | None = None) -> HeaderMatch:
     most = max(len(s.tokens) for s in hits)
     best = [s for s in hits if len(s.tokens) == most]
     fields = sorted({s.field for s in best})
-    if "level" in fields and set(fields) - {"level"} <= {"eqf_level", "nqf_level"}:
+    if "level" in fields and len(fields) > 1 and set(fields) - {"level"} <= {"eqf_level", "nqf_level"}:
         # "Qualification level (RQF)": a header that names a framework is not the generic level
         fields.remove("level")
         best = [s for s in best if s.field != "level"]
@@ -353,6 +354,9 @@ def plan_mapping(columns: list[str], profile: Profile | None = None) -> ColumnPl
         if _RESERVED.match(col):  # never mapped; __raw__ etc. stay with the raw frame
             if col in PASSTHROUGH:
                 plan.passthrough.append(col)
+            continue
+        if col.startswith(EXTENSION_PREFIX):  # a standard's element with no descriptor field
+            unmapped.append((index, col))
             continue
         spec = exact_cols.get(col)
         spec_name = col if spec is not None else None

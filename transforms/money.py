@@ -89,6 +89,11 @@ def derive_price(price: str | None, currency: str | None = None) -> Derived:
         if amount is not None and "free" in phrases:
             flags.append(Flag("price", "price-conditional",
                               f"Price '{shorten(raw)}' says both free and an amount; the amount is kept."))
+    if amount is None and len(re.findall(r"[^\W\d_]{2,}", raw)) >= 4:
+        # prose about costs ("UK fee: GBP155.00; Ireland fee: GBP340.00", "paid per unit"), as
+        # XCRI-CAP <cost> is: no single price to take, but not a wrong value either
+        return Derived(flags=(Flag("price", "price-as-text",
+                                   f"Price '{shorten(raw)}' is a text, not one amount; left empty."),))
     if amount is None:
         return Derived(problems=(Problem("price", "unparseable",
                                          f"'{shorten(raw)}' is not a price we can read (one amount, optionally with a currency)."),))
