@@ -414,6 +414,36 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(help="The token id pri
     err.print(f"token {token_id} revoked", highlight=False)
 
 
+skills_app = typer.Typer(help="ESCO skills: evaluate the tagger.", no_args_is_help=True)
+app.add_typer(skills_app, name="skills")
+
+
+@skills_app.command("evaluate")
+def skills_evaluate(
+    esco: Annotated[Optional[Path], typer.Option("--esco", help="ESCO download (default: $CLEARINGHOUSE_ESCO).")] = None,
+    n: Annotated[int, typer.Option("--n", min=10, max=100_000, help="Labelled items per set.")] = 500,
+    fmt: FormatOpt = Fmt.table,
+):
+    """Precision, recall and F1 of the lexical tagger on labelled sets built from ESCO itself."""
+    from transforms.skills import ESCO_ENV, LexicalTagger, load_skillset
+    from transforms.skills_eval import evaluate, labelled_set_from_alt_labels, labelled_set_from_descriptions
+
+    path = esco or os.environ.get(ESCO_ENV)
+    if not path:
+        fail(f"give --esco PATH or set {ESCO_ENV} to an ESCO download")
+    try:
+        skillset = load_skillset(path)
+    except (OSError, ValueError) as exc:
+        fail(f"--esco {path}: {exc}")
+    tagger = LexicalTagger(skillset)
+    rows = []
+    for name, labelled in (("alt labels", labelled_set_from_alt_labels(skillset, n=n)),
+                           ("descriptions without labels", labelled_set_from_descriptions(skillset, n=n))):
+        res = evaluate(tagger, labelled)
+        rows.append({"set": name, **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}})
+    _emit(rows, fmt, ["set", "n", "precision", "recall", "f1"], title=f"lexical tagger, {len(skillset)} skills")
+
+
 def main() -> None:
     """Entry point: known errors as one line, anything else as one line too (exit 2)."""
     from catalog.schema import SchemaError

@@ -235,9 +235,15 @@ def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> M
     wd = work_dir(home, source)
     out = _reset(wd / "harmonised")
     started = datetime.now(UTC)
+    from transforms.skills import configured_tagger
+
+    try:
+        tagger = configured_tagger()
+    except (OSError, ValueError) as exc:
+        raise PipelineError(f"ESCO skills: {exc}") from None
     ctx = Context(source=source, country=m.country or (profile.country if profile else None),
                   file_sha256=m.file_sha256, harvested_at=m.landed_at,
-                  dayfirst=_dayfirst(profile))
+                  dayfirst=_dayfirst(profile), tagger=tagger)
     ids: Counter[str] = Counter()
     done = 0
     for n, part in enumerate(_parts(wd / "parsed", "part-*.parquet")):

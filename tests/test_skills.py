@@ -272,3 +272,45 @@ def test_evaluation_on_flat_file(flat_tagger):
     assert hard["f1"] < alt["f1"]
     links = tagger.tag(["Participants can analyse data with Python"])[0]
     assert all(0 <= link["confidence"] <= 1 and link["esco_version"] == "unknown" for link in links)
+
+
+def test_pipeline_links_have_the_descriptor_keys_and_float_confidence(tmp_path, monkeypatch):
+    """With $CLEARINGHOUSE_ESCO set, harmonise tags every record; links carry exactly the
+    descriptor's keys, JSON numbers for confidence, and the method in provenance."""
+    import json
+
+    from catalog import store
+    from clearinghouse import pipeline
+    from tests.conftest import REPO
+
+    flat = REFERENCE / "esco" / "all-skills-flat" / "skills.csv"
+    if not flat.exists():
+        pytest.skip(f"shared ESCO skills not at {flat}")
+    monkeypatch.setenv("CLEARINGHOUSE_ESCO", str(flat))
+    monkeypatch.setenv("CLEARINGHOUSE_HOME", str(tmp_path / "home"))
+    home = tmp_path / "home"
+    pipeline.ingest(home, "uk", REPO / "samples" / "uk_rqf_short_courses.csv", store.catalog_url(home), country="GB")
+    recs = list(store.iter_records(store.connect(store.catalog_url(home))))
+    tagged = [r for r in recs if r["esco_skills"]]
+    assert len(tagged) >= len(recs) // 2
+    for r in tagged:
+        for link in r["esco_skills"]:
+            assert set(link) == {"uri", "label", "confidence", "method"}
+            assert isinstance(link["confidence"], float) and 0 < link["confidence"] <= 1
+            assert link["uri"].startswith("http://data.europa.eu/esco/skill/")
+        assert "ESCO" in r["provenance"]["fields"]["esco_skills"]
+    json.dumps(recs)
+
+
+def test_evaluate_command_prints_precision_recall_f1(tmp_path):
+    import json as _json
+
+    from tests.conftest import run_cli
+
+    flat = REFERENCE / "esco" / "all-skills-flat" / "skills.csv"
+    if not flat.exists():
+        pytest.skip(f"shared ESCO skills not at {flat}")
+    res = run_cli("skills", "evaluate", "--esco", str(flat), "--n", "100", "--format", "json", home=tmp_path)
+    rows = {r["set"]: r for r in _json.loads(res.stdout)}
+    assert rows["alt labels"]["n"] == 100 and rows["alt labels"]["f1"] > 0.5
+    assert all(0 <= rows[s][k] <= 1 for s in rows for k in ("precision", "recall", "f1"))

@@ -33,6 +33,7 @@ class Context:
     file_sha256: str | None = None
     harvested_at: str | None = None
     dayfirst: bool = True
+    tagger: Any = None  # transforms.skills.LexicalTagger, when an ESCO skill set is configured
 
 
 @dataclass
@@ -124,6 +125,27 @@ def _country(value: str) -> Derived:
     return places.derive_country(value)
 
 
+ESCO_LINK_KEYS = ("uri", "label", "confidence", "method")
+
+
+def _tag_skills(tagger: Any, titles: list, outcomes: list, descriptions: list) -> list:
+    """Per row: (links with the descriptor's keys, provenance text) or None, tagged in one batch
+    from the learning outcomes (else the title and description)."""
+    if tagger is None:
+        return [None] * len(titles)
+    texts = [" ".join(o) if o else " ".join(x for x in (t, dsc) if x) for t, o, dsc in
+             zip(titles, outcomes, descriptions)]
+    out = []
+    for links in tagger.tag(texts):
+        if not links:
+            out.append(None)
+            continue
+        version = links[0].get("esco_version") or "unknown"
+        out.append(([{k: link[k] for k in ESCO_LINK_KEYS} for link in links],
+                    f"{links[0]['method']} tagging against ESCO {version} (confidence per link)"))
+    return out
+
+
 def _derived_source_id(title: str | None, body: str | None) -> str:
     basis = f"{(title or '').casefold().strip()}\x1f{(body or '').casefold().strip()}"
     return "title-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
@@ -175,6 +197,7 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
              for k in ("prerequisites", "grading", "licence", "awarding_body_name")}
     title_cols = [c for c in frame.columns if c.startswith(TITLE_PREFIX)]
     other_titles = {c[len(TITLE_PREFIX):]: _apply_values(col(c), textx.clean_text) for c in title_cols}
+    skills = _tag_skills(ctx.tagger, titles, outcomes, descriptions)
     srids, bodies_id, locators = col("source_record_id"), col("awarding_body_id"), col(LOCATOR)
     errors = col(ERROR)
 
@@ -207,6 +230,8 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
         rec["description"] = descriptions[i]
         rec["learning_outcomes"] = outcomes[i] or []
         rec["stacks_into"] = stacks[i] or []
+        if skills[i]:
+            rec["esco_skills"], methods["esco_skills"] = skills[i]
         for k in ("prerequisites", "grading", "licence"):
             rec[k] = plain[k][i]
         body_name = plain["awarding_body_name"][i]

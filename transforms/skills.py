@@ -461,7 +461,7 @@ class LexicalTagger:
                         cand[si] = (conf, self.METHOD_BM25)
             ranked = sorted(((c, m, si) for si, (c, m) in cand.items() if c >= self.min_confidence),
                             key=lambda x: (-x[0], ix.uris[x[2]]))[:top_k]
-            out.append([{"uri": ix.uris[si], "label": ix.labels[si], "confidence": round(c, 4),
+            out.append([{"uri": ix.uris[si], "label": ix.labels[si], "confidence": round(float(c), 4),
                          "method": m, "esco_version": self.version} for c, m, si in ranked])
         return out
 
@@ -500,3 +500,42 @@ def keep_source_links(links_from_source: Iterable[dict], *, esco_version: str | 
             link["esco_version"] = version
         out.append(link)
     return out
+
+
+# ---------------------------------------------------------------- the pipeline's tagger
+
+ESCO_ENV = "CLEARINGHOUSE_ESCO"  # an ESCO download: a folder of CSVs, skills_en.csv, a flat file, SKOS RDF
+
+
+def load_skillset(path: str | Path) -> SkillSet:
+    """An operator's ESCO download, whatever its shape."""
+    from transforms import esco
+
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{ESCO_ENV}={path}: no such file or folder")
+    if p.is_dir():
+        return esco.load_skills_dir(p)
+    if p.suffix.lower() in (".ttl", ".rdf", ".xml", ".nt", ".jsonld"):
+        return esco.load_skos(p)
+    with open(p, encoding="utf-8-sig") as fh:
+        header = fh.readline().strip().lower()
+    if header.startswith("id,description"):
+        return esco.load_flat(p)
+    skills = esco.load_skills_csv(p)
+    return SkillSet(skills=skills, version=esco.version_from_path(p) or "unknown", languages=["en"],
+                    source_sha256=esco._sha256(p), source=str(p))
+
+
+_TAGGERS: dict[str, LexicalTagger] = {}
+
+
+def configured_tagger() -> LexicalTagger | None:
+    """The lexical tagger over the ESCO skills named by $CLEARINGHOUSE_ESCO (None when unset),
+    built once per process (the index itself is cached on disk)."""
+    path = os.environ.get(ESCO_ENV)
+    if not path:
+        return None
+    if path not in _TAGGERS:
+        _TAGGERS[path] = LexicalTagger(load_skillset(path))
+    return _TAGGERS[path]
