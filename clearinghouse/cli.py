@@ -321,7 +321,12 @@ def export(
 
     if out_path.parent and not out_path.parent.exists():
         fail(f"{out_path.parent}: no such folder")
-    n = WRITERS[fmt.value](store.iter_records(_engine(), include_withdrawn=not active_only), out_path)
+    tmp = out_path.with_name(out_path.name + ".part")  # a reader never sees a half-written export
+    try:
+        n = WRITERS[fmt.value](store.iter_records(_engine(), include_withdrawn=not active_only), tmp)
+        tmp.replace(out_path)
+    finally:
+        tmp.unlink(missing_ok=True)
     err.print(f"wrote {n} records to {out_path}", highlight=False)
 
 

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from clearinghouse import jsonio
 from clearinghouse.config import ConfigError, check_country, check_source_key, max_file_bytes
 from connectors import read_file
-from connectors.base import SourceFileError
+from connectors.base import SourceFileError, sha256_of
 from transforms.harmonise import ERROR, LOCATOR, Context, harmonise as harmonise_frame
 from transforms.mapping import apply_mapping, plan_mapping
 from transforms.profile import Profile, ProfileError, load_profile
@@ -101,15 +101,6 @@ def write_manifest(home: Path, manifest: Manifest) -> None:
     tmp.replace(path)
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _profile(mapping: str | None) -> Profile | None:
     if not mapping:
         return None
@@ -134,7 +125,7 @@ def land(home: Path, source: str, path: Path, *, country: str | None = None, fmt
         raise PipelineError(f"{path}: is a folder, not a file")
     if mapping is not None and not Path(mapping).exists():
         raise PipelineError(f"{mapping}: mapping profile not found")
-    sha = _sha256(path)
+    sha = sha256_of(path)
     ext = "".join(path.suffixes[-1:]).lower() or ".bin"
     dest = home / "landing" / source / f"{sha}{ext}"
     if not dest.exists():

@@ -78,11 +78,8 @@ def _split_multi(cell: str | None) -> list[str]:
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    from connectors.base import sha256_of
+    return sha256_of(path)
 
 
 def version_from_path(path: str | Path) -> str | None:
