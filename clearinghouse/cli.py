@@ -42,6 +42,9 @@ class InFmt(str, Enum):
     jsonl = "jsonl"
     xcri = "xcri"
     openbadges = "openbadges"
+    ctdl = "ctdl"
+    elm = "elm"
+    qdr = "qdr"
 
 
 class ExportFmt(str, Enum):

@@ -110,7 +110,7 @@ def _open(path: str, format: str, batch_size: int, max_bytes: int, sheet: str | 
         fmt = found
     else:
         fmt = format
-        if fmt in ("xcri", "openbadges"):
+        if fmt in ("xcri", "openbadges", "ctdl", "elm", "qdr"):
             pass  # the standards readers say themselves what is wrong with the document
         elif (fmt == "xlsx") != (found == "xlsx"):
             raise SourceFileError(mismatch_message(path, fmt, found, reason), path)
@@ -123,12 +123,22 @@ def _open(path: str, format: str, batch_size: int, max_bytes: int, sheet: str | 
 
         info = FileInfo(path=path, format="xcri", sha256=sha256_of(path), size=size)
         return info, read_xcri(path, info, batch_size, max_bytes=max_bytes)
-    if fmt == "openbadges":
+    if fmt in ("elm", "qdr"):
+        from .base import sha256_of
+        from .elm import read_elm
+        from .qdr import read_qdr
+
+        info = FileInfo(path=path, format=fmt, sha256=sha256_of(path), size=size)
+        reader = read_elm if fmt == "elm" else read_qdr
+        return info, reader(path, info, batch_size, max_bytes=max_bytes)
+    if fmt in ("openbadges", "ctdl"):
+        from .ctdl import read_ctdl
         from .openbadges import read_openbadges
 
+        reader = {"openbadges": read_openbadges, "ctdl": read_ctdl}[fmt]
         digest, enc = scan_text_file(path, head, encoding)
-        info = FileInfo(path=path, format="openbadges", sha256=digest, size=size, encoding=enc.name)
-        return info, read_openbadges(path, info, batch_size, max_bytes=max_bytes)
+        info = FileInfo(path=path, format=fmt, sha256=digest, size=size, encoding=enc.name)
+        return info, reader(path, info, batch_size, max_bytes=max_bytes)
 
     if fmt == "xlsx":
         from .base import sha256_of

@@ -28,7 +28,7 @@ from .base import SourceFileError, display_name, plural, summarise_rows
 
 SAMPLE_BYTES = 64 * 1024
 CHUNK = 1 << 20
-FORMATS = ("csv", "xlsx", "json", "jsonl", "xcri", "openbadges")
+FORMATS = ("csv", "xlsx", "json", "jsonl", "xcri", "openbadges", "ctdl", "elm", "qdr")
 EXTENSIONS = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv", ".psv": "csv",
     ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -36,6 +36,11 @@ EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl",
     ".xml": "xcri",
 }
+# Words in the head of a JSON file that make it worth asking the CTDL connector (asked first:
+# CTDL inside a verifiable credential would also pass for Open Badges).
+_CTDL_HINTS = ("ceterms:", "ceasn:", "credreg.net", "decoded_resource")
+# ... and the ELM connector (Europass credentials and ELM JSON-LD), asked before both.
+_ELM_HINTS = ("data.europa.eu/snb/model", "europeandigitalcredential", '"payload"', '"credential"')
 # Words in the head of a JSON file that make it worth asking the Open Badges connector.
 _OPEN_BADGES_HINTS = ("openbadges", "purl.imsglobal.org/spec/ob", "badgeclass", "achievementcredential",
                       "openbadgecredential")
@@ -242,14 +247,32 @@ def _content_format(path: str | os.PathLike, head: bytes) -> tuple[str | None, s
         from .safe import check_xml_prolog
         from .xcri import looks_like_xcri
 
+        from .elm import looks_like_elm_rdf
+        from .qdr import looks_like_qdr
+
         check_xml_prolog(path, head)  # entity declarations and external DTDs are refused here
         if looks_like_xcri(head):
             return "xcri", None
+        if looks_like_qdr(head):
+            return "qdr", None
+        if looks_like_elm_rdf(head):
+            return "elm", None
     if low.startswith(("<?xml", "<rss", "<feed", "<rdf:rdf", "<!--")):
-        return None, "is an XML document that is not an XCRI-CAP course feed"
+        return None, "is an XML document of no kind read here (XCRI-CAP course feed, QDR LOQ XML, ELM RDF/XML)"
     first = stripped[0]
+    if first not in "[{" and _looks_like_turtle(stripped):
+        from .elm import looks_like_elm_rdf
+
+        if looks_like_elm_rdf(head):
+            return "elm", None
+    if first in "[{" and any(h in stripped[:SAMPLE_BYTES].lower() for h in _ELM_HINTS):
+        if _parsed_is(path, "elm", head):
+            return "elm", None
+    if first in "[{" and any(h in stripped[:SAMPLE_BYTES].lower() for h in _CTDL_HINTS):
+        if _parsed_is(path, "ctdl"):
+            return "ctdl", None
     if first in "[{" and any(h in low or h in stripped[:SAMPLE_BYTES].lower() for h in _OPEN_BADGES_HINTS):
-        if _is_open_badges(path):
+        if _parsed_is(path, "openbadges"):
             return "openbadges", None
     if first == "[":
         after = stripped[1:].lstrip()
@@ -261,12 +284,22 @@ def _content_format(path: str | os.PathLike, head: bytes) -> tuple[str | None, s
     return "csv", None
 
 
-def _is_open_badges(path: str | os.PathLike) -> bool:
+def _looks_like_turtle(text: str) -> bool:
+    head = text[:4096]
+    return head.startswith(("@prefix", "PREFIX", "@base", "BASE")) or "\n@prefix" in head
+
+
+def _parsed_is(path: str | os.PathLike, fmt: str, head: bytes = b"") -> bool:
+    """Does the whole JSON document look like this standard (ELM, CTDL, Open Badges)?"""
+    from .ctdl import looks_like_ctdl
+    from .elm import looks_like_elm_rdf
     from .openbadges import looks_like_openbadges
     from .safe import load_json
 
+    looks = {"ctdl": looks_like_ctdl, "openbadges": looks_like_openbadges,
+             "elm": lambda obj: looks_like_elm_rdf(head, obj)}[fmt]
     try:
-        return looks_like_openbadges(load_json(path))
+        return looks(load_json(path))
     except (SourceFileError, ValueError, OSError):
         return False  # not one JSON document (JSON Lines, broken): the JSON readers say why
 

@@ -174,7 +174,8 @@ def test_local_copies_match_the_allow_list():
     data = json.loads((safe.CONTEXTS_DIR / "known_contexts.json").read_text(encoding="utf-8"))
     copied = {url: e for url, e in data["contexts"].items() if e["file"]}
     assert set(copied) == {"https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2",
-                           "https://www.w3.org/2018/credentials/examples/v1"}
+                           "https://www.w3.org/2018/credentials/examples/v1",
+                           "http://data.europa.eu/snb/model/context/edc-ap"}
     for url, entry in copied.items():
         path = safe.CONTEXTS_DIR / entry["file"]
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], url
