@@ -51,6 +51,8 @@ class ExportFmt(str, Enum):
     parquet = "parquet"
     csv = "csv"
     jsonl = "jsonl"
+    elm_ttl = "elm-ttl"
+    elm_jsonld = "elm-jsonld"
 
 
 class Mode(str, Enum):
@@ -318,19 +320,47 @@ def export(
     fmt: Annotated[ExportFmt, typer.Option("--format", "-f")] = ExportFmt.parquet,
     active_only: Annotated[bool, typer.Option("--active-only")] = False,
 ):
-    """Write the whole catalogue as Parquet, CSV or JSON Lines."""
+    """Write the whole catalogue as Parquet, CSV, JSON Lines or ELM (Turtle / JSON-LD, LOQ profile).
+    ELM: a record that cannot conform to the LOQ shapes is reported, never written broken."""
     from catalog import store
     from catalog.export import WRITERS
 
     if out_path.parent and not out_path.parent.exists():
         fail(f"{out_path.parent}: no such folder")
+    records = store.iter_records(_engine(), include_withdrawn=not active_only)
     tmp = out_path.with_name(out_path.name + ".part")  # a reader never sees a half-written export
+    reports: list = []
     try:
-        n = WRITERS[fmt.value](store.iter_records(_engine(), include_withdrawn=not active_only), tmp)
+        if fmt.value.startswith("elm-"):
+            from catalog.elm_export import write_elm
+            n = write_elm([r for r in records if r["status"] == "active"], tmp,
+                          "turtle" if fmt.value == "elm-ttl" else "json-ld", reports=reports)
+        else:
+            n = WRITERS[fmt.value](records, tmp)
         tmp.replace(out_path)
     finally:
         tmp.unlink(missing_ok=True)
-    err.print(f"wrote {n} records to {out_path}", highlight=False)
+    for rep in reports:
+        err.print(f"[yellow]not exported:[/] {rep.id} ({rep.source_record_id}): {'; '.join(rep.reasons)}",
+                  highlight=False)
+    err.print(f"wrote {n} records to {out_path}" + (f"; {len(reports)} reported, not written" if reports else ""),
+              highlight=False)
+
+
+@app.command()
+def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query over the catalogue as ELM RDF.")],
+           fmt: FormatOpt = Fmt.table):
+    """SPARQL over the catalogue as RDF (ELM, plus catalogue facts in the ch: namespace)."""
+    from catalog import store
+    from catalog.rdf import records_to_graph, sparql as run_sparql
+
+    graph = records_to_graph(store.iter_records(_engine()))
+    try:
+        rows = run_sparql(graph, query)
+    except ValueError as exc:
+        fail(str(exc))
+    columns = sorted({k for r in rows for k in r}) or ["result"]
+    _emit(rows, fmt, columns, title=f"{len(rows)} rows")
 
 
 @app.command()

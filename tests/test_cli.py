@@ -237,3 +237,28 @@ def test_failed_ingest_never_replaces_a_published_run(tmp_path):
     run_cli("ingest", str(tmp_path / "missing.csv"), "--source", "pl", home=home, check=False)
     log = json.loads(run_cli("runs", "--format", "json", home=home).stdout)
     assert sorted(r["status"] for r in log) == ["failed", "published"]
+
+
+def test_elm_export_conforms_to_the_loq_shapes(demo_home, tmp_path):
+    from rdflib import Graph
+
+    from catalog.elm_export import validate_elm
+
+    home, rows = demo_home
+    out = tmp_path / "catalogue.ttl"
+    res = run_cli("export", str(out), "--format", "elm-ttl", home=home)
+    written = int(res.stderr.split("wrote ")[1].split(" ")[0])
+    reported = res.stderr.count("not exported:")
+    assert written + reported == sum(r["accepted"] for r in rows) and written > 0
+    graph = Graph().parse(out, format="turtle")
+    conforms, results = validate_elm(graph)
+    assert conforms, results[:3]
+
+
+def test_sparql_over_the_catalogue(demo_home):
+    home, _ = demo_home
+    res = run_cli("sparql", "SELECT (COUNT(?s) AS ?n) WHERE { ?s ch:eqfLevel 6 }", "--format", "json", home=home)
+    found = json.loads(run_cli("search", "--eqf", "6", "--format", "json", "--limit", "1000", home=home).stdout)
+    assert json.loads(res.stdout) == [{"n": str(len(found))}]
+    bad = run_cli("sparql", "SELEC nothing", home=home, check=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: invalid SPARQL query") and "Traceback" not in bad.stderr
