@@ -6,7 +6,7 @@ import binascii
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query as Q
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from catalog import store, tokens
@@ -45,6 +45,19 @@ def _decode_cursor(cursor: str, q: Query) -> int:
 def _key_of(q: Query) -> list[Any]:
     return [q.text, q.source, q.country, q.eqf, q.ects_min, q.ects_max, q.mode, q.language, q.type,
             q.isced_f, q.sort, q.descending]
+
+
+def _negotiate(accept: str | None) -> str:
+    """json, json-ld or turtle from an Accept header (first match in the order given)."""
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in ("application/ld+json",):
+            return "json-ld"
+        if media in ("text/turtle", "application/x-turtle"):
+            return "turtle"
+        if media in ("application/json", "*/*", "application/*"):
+            return "json"
+    return "json"
 
 
 def create_app(catalog_url: str) -> FastAPI:
@@ -97,12 +110,23 @@ def create_app(catalog_url: str) -> FastAPI:
                     facets=facet_counts(engine, query) if with_facets and not cursor else None,
                     next_cursor=_encode_cursor(nxt, query) if nxt < total else None)
 
-    @app.get("/api/credentials/{record_id}", summary="One credential")
-    def get_credential(record_id: Annotated[str, Path(max_length=200)]) -> JSONResponse:
+    @app.get("/api/credentials/{record_id}", summary="One credential",
+             description="JSON (the descriptor); ELM as JSON-LD or Turtle by the Accept header.")
+    def get_credential(record_id: Annotated[str, Path(max_length=200)],
+                       accept: Annotated[str | None, Header()] = None) -> Response:
         rec = store.get(engine, record_id)
         if rec is None:
             raise HTTPException(404, f"no credential with id {record_id!r}")
-        return JSONResponse(rec)
+        wanted = _negotiate(accept)
+        if wanted == "json":
+            return JSONResponse(rec)
+        from catalog.elm_export import serialize, to_elm_graph
+
+        graph, reports = to_elm_graph([rec])
+        if reports:
+            raise HTTPException(406, "this credential cannot be given as ELM: " + "; ".join(reports[0].reasons))
+        media = "text/turtle" if wanted == "turtle" else "application/ld+json"
+        return Response(serialize(graph, wanted), media_type=media)
 
     @app.get("/api/sources", summary="Sources and their counts")
     def list_sources() -> list[dict[str, Any]]:

@@ -88,3 +88,19 @@ def test_quarantine_is_for_operators(client, catalogue):
     assert res.status_code == 200 and [e["source_record_id"] for e in res.json()] == ["MK-GRA-115"]
     token_id = inst.split("_")[1]
     assert tokens.revoke(engine, token_id) and tokens.resolve(engine, inst) is None
+
+
+def test_credential_as_json_ld_or_turtle_by_accept(client):
+    from rdflib import Graph, URIRef
+
+    first = client.get("/api/credentials", params={"source": "ie-nfq-microcreds", "limit": 1}).json()["items"][0]
+    url = f"/api/credentials/{first['id']}"
+    ttl = client.get(url, headers={"Accept": "text/turtle"})
+    assert ttl.status_code == 200 and ttl.headers["content-type"].startswith("text/turtle")
+    g = Graph().parse(data=ttl.text, format="turtle")
+    titles = {str(o) for o in g.objects(None, URIRef("http://purl.org/dc/terms/title"))}
+    assert first["title"] in titles
+    jsonld = client.get(url, headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=jsonld.text, format="json-ld")) == len(g)
+    assert client.get(url, headers={"Accept": "application/json"}).json() == first
