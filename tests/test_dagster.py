@@ -127,3 +127,22 @@ def test_one_run_per_source_for_several_new_files(tmp_path):
     with dg.build_sensor_context(resources={"clearinghouse": ClearinghouseResource(home=str(home))}) as ctx:
         result = inbox_sensor(ctx)
     assert [r.run_config["ops"]["landed"]["config"]["path"] for r in result.run_requests] == [str(inbox / "new.csv")]
+
+
+def test_postgres_instance_runs_and_stores_the_materialisation(tmp_path, monkeypatch):
+    """pipelines/dagster-postgres.yaml: run and event storage in PostgreSQL."""
+    from tests.pg import fresh_postgres_database
+
+    with fresh_postgres_database() as url:
+        dagster_home = tmp_path / "dagster"
+        dagster_home.mkdir()
+        shutil.copy(REPO / "pipelines" / "dagster-postgres.yaml", dagster_home / "dagster.yaml")
+        monkeypatch.setenv("DAGSTER_PG_URL", url.replace("postgresql+psycopg://", "postgresql+psycopg2://"))
+        with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+            assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+            instance.add_dynamic_partitions(SOURCES_PARTITIONS, ["pl-prk-kursy"])
+            res = dg.materialize([*STAGE_ASSETS, *CHECKS], partition_key="pl-prk-kursy", instance=instance,
+                                 resources={"clearinghouse": ClearinghouseResource(home=str(tmp_path / "home"))})
+            assert res.success
+            stored = instance.get_latest_materialization_event(dg.AssetKey("published"))
+            assert stored is not None and stored.dagster_event.partition == "pl-prk-kursy"
