@@ -5,14 +5,16 @@ import base64
 import binascii
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query as Q
+from pathlib import Path as FilePath
+
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Path, Query as Q, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from catalog import store, tokens
+from catalog import store, tokens, uploads
 from catalog.facets import facets as facet_counts
 from catalog.search import SORTS, Query, search
-from clearinghouse import jsonio
+from clearinghouse import config, jsonio
 from clearinghouse.descriptor import CREDENTIAL_TYPES, PARTICIPATION_MODES
 
 MAX_PAGE = 200
@@ -60,10 +62,12 @@ def _negotiate(accept: str | None) -> str:
     return "json"
 
 
-def create_app(catalog_url: str) -> FastAPI:
+def create_app(catalog_url: str, home: FilePath | None = None, *, upload_rate: int = 10) -> FastAPI:
     app = FastAPI(title="Credential clearinghouse", version="0.1.0",
-                  description="Search the harmonised credential catalogue.")
+                  description="Search the harmonised credential catalogue; institutions upload their exports.")
     engine = store.connect(catalog_url)
+    home = FilePath(home) if home else config.home_dir()
+    rate = uploads.RateLimit(limit=upload_rate)
 
     def principal(authorization: Annotated[str | None, Header()] = None) -> tokens.Principal | None:
         if authorization is None:
@@ -135,6 +139,50 @@ def create_app(catalog_url: str) -> FastAPI:
     @app.get("/api/stats", summary="Catalogue counts")
     def get_stats() -> dict[str, Any]:
         return store.stats(engine)
+
+    def someone(who: Annotated[tokens.Principal | None, Depends(principal)]) -> tokens.Principal:
+        if who is None:
+            raise HTTPException(401, "a token is required", headers={"WWW-Authenticate": "Bearer"})
+        return who
+
+    @app.post("/api/uploads", status_code=202, summary="Upload an export for a source",
+              description="Multipart fields `file` and `source`. An institution's token uploads for its "
+                          "own source only. The file is stored under its sha256 first; the answer holds "
+                          "the upload id and an immediate report; the pipeline then runs for the source.")
+    def post_upload(who: Annotated[tokens.Principal, Depends(someone)],
+                    file: Annotated[UploadFile, File()],
+                    source: Annotated[str, Form(max_length=120)]) -> dict[str, Any]:
+        try:
+            config.check_source_key(source)
+        except config.ConfigError as exc:
+            raise HTTPException(422, str(exc)) from None
+        if not who.may_read_source(source):
+            raise HTTPException(403, f"this token may not upload for source {source!r}")
+        if not rate.allow(who.token_id):
+            raise HTTPException(429, "too many uploads; wait a minute", headers={"Retry-After": "60"})
+        try:
+            path, sha, size = uploads.store_file(home, source, file.file, uploads.max_upload_bytes())
+        except uploads.UploadTooLarge as exc:
+            raise HTTPException(413, str(exc)) from None
+        if size == 0:
+            raise HTTPException(422, "the file is empty")
+        report = uploads.quick_report(path)
+        upload_id = uploads.new_upload_id()
+        uploads.record(engine, upload_id=upload_id, source=source, token_id=who.token_id, file_sha256=sha,
+                       filename=(file.filename or "")[:500], size=size, received_at=uploads._now(),
+                       status="received" if report["readable"] else "failed", report=jsonio.dumps(report))
+        if report["readable"]:
+            uploads.start(home, engine, catalog_url, upload_id, source, path)
+        return {"upload_id": upload_id, "source": source, "sha256": sha, "size": size,
+                "status": "received" if report["readable"] else "failed", "report": report}
+
+    @app.get("/api/uploads/{upload_id}", summary="An upload's status and full per-row report")
+    def get_upload(upload_id: Annotated[str, Path(max_length=60)],
+                   who: Annotated[tokens.Principal, Depends(someone)]) -> dict[str, Any]:
+        found = uploads.get(engine, upload_id)
+        if found is None or not who.may_read_source(found["source"]):
+            raise HTTPException(404, f"no upload {upload_id!r} for this token")
+        return {k: v for k, v in found.items() if k != "token_id"}
 
     @app.get("/api/quarantine", summary="Quarantined records (operators only)")
     def get_quarantine(_: Annotated[tokens.Principal, Depends(operator)],

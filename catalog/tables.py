@@ -79,6 +79,20 @@ api_tokens = Table(
     Column("revoked_at", String(40)),
 )
 
+uploads = Table(
+    "uploads", metadata,
+    Column("upload_id", String(40), primary_key=True),
+    Column("source", String(120), nullable=False, index=True),
+    Column("token_id", String(16)),
+    Column("file_sha256", String(64), nullable=False),
+    Column("filename", Text),  # as the client named it: shown, never used as a path
+    Column("size", Integer, nullable=False),
+    Column("received_at", String(40), nullable=False),
+    Column("status", String(20), nullable=False),  # received, processing, published, failed
+    Column("run_id", String(80)),
+    Column("report", Text),  # JSON: format, rows, first errors; counts when published
+)
+
 # SQLite only, created by the first migration: an FTS5 table whose unicode61 tokenizer with
 # remove_diacritics 2 folds "Künstliche" and "kunstliche" to the same token.
 FTS_TABLE = "credentials_fts"

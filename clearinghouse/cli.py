@@ -416,7 +416,7 @@ def serve(
     from catalog.api import create_app
 
     err.print(f"serving the catalogue at http://{host}:{port}/ (API docs: /docs)", highlight=False)
-    uvicorn.run(create_app(_catalog_url()), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(_catalog_url(), state.home), host=host, port=port, log_level="warning")
 
 
 tokens_app = typer.Typer(help="API tokens: institutions upload and read for their own source.",
