@@ -77,6 +77,10 @@ def base_query(q: Query, dialect: str = "sqlite") -> Select:
                    ).bindparams(match=fts5_match(q.text)).columns(rid=t.Integer, rank=t.Float).subquery("fts")
         query = select(t.credentials, fts.c.rank).select_from(
             t.credentials.join(fts, fts.c.rid == literal_column("credentials.rowid")))
+    elif _has_text(q) and dialect == "postgresql":  # tsvector with a GIN index
+        from catalog.pg_fulltext import condition
+        conds.append(condition(q.text))
+        query = select(t.credentials)
     else:
         if _has_text(q):  # portable: every word as a word prefix in the folded text
             conds.extend(c.search_text.like(f"% {tok}%") for tok in tokens(q.text))

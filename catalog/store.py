@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from clearinghouse import jsonio
 from clearinghouse.descriptor import KEYS, normalise
-from catalog import schema
+from catalog import pg_fulltext, schema
 from catalog import tables as t
 from catalog.fts import folded_text, fts_delete, fts_insert
 
@@ -178,12 +178,14 @@ def _publish_chunk(conn: Connection, chunk: list[dict[str, Any]], now: str, same
     if inserts:
         conn.execute(insert(t.credentials), [_row(r, conn.dialect.name) for r in inserts])
         fts_insert(conn, inserts)
+        pg_fulltext.refresh(conn, inserts)
     if updates:
         fts_delete(conn, [r["id"] for r in updates])
         rows = [_row(rec, conn.dialect.name) for rec in updates]
         conn.execute(update(t.credentials).where(t.credentials.c.id == bindparam("key")),
                      [{**row, "key": row["id"]} for row in rows])
         fts_insert(conn, updates)
+        pg_fulltext.refresh(conn, updates)
     if touched and not same_file:
         conn.execute(update(t.credentials).where(t.credentials.c.id.in_(touched)).values(last_seen=now))
     counts.new += len(inserts)

@@ -147,3 +147,19 @@ def test_partial_delivery_keeps_other_quarantine_entries(engine):
     deliver(engine, [rec("Q1", "Q1 fixed")], sha="b" * 64, run="r2", full=False, quarantined=[q("Q3")])
     left = sorted(e["source_record_id"] for e in store.quarantine_entries(engine, "uni-a"))
     assert left == ["Q2", "Q3"]  # Q1 was fixed, Q2 was not in the partial delivery, Q3 is new
+
+
+def test_postgresql_full_text_stems_by_record_language():
+    with fresh_postgres_database() as url:
+        engine = store.connect(url)
+        deliver(engine, [rec("E1", "Analysing survey data", languages=["en"]),
+                         rec("G1", "Grundlagen der Datenanalysen", languages=["de"]),
+                         rec("F1", "Éthique des données", languages=["fr"])])
+        found = lambda q: [r["source_record_id"] for r in catsearch.search(engine, catsearch.Query(text=q))[0]]  # noqa: E731
+        assert found("analyses") == ["E1"]  # English stem of both words: analys
+        assert found("datenanalyse") == ["G1"]
+        assert found("ethique donnees") == ["F1"]  # accents folded both ways
+        assert found("survey") == ["E1"] and found("nothing here") == []
+        from sqlalchemy import inspect
+        indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes("credentials")}
+        assert indexes["ix_credentials_search_vector"]["column_names"] == ["search_vector"]
