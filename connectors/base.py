@@ -248,3 +248,31 @@ def batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
             buf = []
     if buf:
         yield buf
+
+
+def put_joined(rec: dict[str, str | None], key: str, value: str | None, sep: str) -> None:
+    """Set ``rec[key]``, or append ``value`` to it (distinct values joined with ``sep``): how the
+    standards connectors gather repeated elements into one candidate field."""
+    if not value:
+        return
+    old = rec.get(key)
+    if not old:
+        rec[key] = value
+    elif value not in old.split(sep):
+        rec[key] = old + sep + value
+
+
+def batches_of(found: list[tuple[dict, str, str | None, str | None]], info: "FileInfo",
+               batch_size: int) -> Iterator["RawBatch"]:
+    """(record, locator, error, raw text) tuples as RawBatch frames of ``batch_size`` records."""
+    for start in range(0, len(found), batch_size):
+        chunk = found[start:start + batch_size]
+        records = []
+        for rec, _loc, _err, _raw in chunk:
+            for meta in (LOCATOR, ERROR, RAW):
+                rec.pop(meta, None)
+            records.append(rec)
+        frame = frame_from_dicts(records, [c[1] for c in chunk], [c[2] for c in chunk], [c[3] for c in chunk])
+        if not info.columns:
+            info.columns = [c for c in frame.columns if c not in (LOCATOR, ERROR, RAW)]
+        yield RawBatch(frame)

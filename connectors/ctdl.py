@@ -57,9 +57,8 @@ alternate names, coded notation, image, envelope CTID. ``x_unread_properties`` n
 resource's properties that no column holds.
 
 Safety: the document is size-checked and parsed whole (``connectors.safe.load_json``, which also
-reads a UTF-8 BOM); every remote ``@context`` must be in safe's allow-list or be one of the CTDL
-contexts in ``CTDL_CONTEXTS`` (listed here by URL only, never fetched: keys are read as written,
-JSON-LD is not expanded).
+reads a UTF-8 BOM); every remote ``@context`` must be in safe's allow-list, which names the CTDL
+contexts by URL only (never fetched: keys are read as written, JSON-LD is not expanded).
 """
 from __future__ import annotations
 
@@ -73,6 +72,7 @@ from typing import Any, Iterator
 
 from . import safe
 from .base import (
+    put_joined, batches_of,
     ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, clip, display_name, frame_from_dicts,
     number_to_str, plural,
 )
@@ -101,12 +101,6 @@ CREDENTIAL_TYPES = frozenset({
 LEARNING_TYPES = frozenset({"LearningOpportunityProfile", "LearningProgram", "Course"})
 _NEWER_CREDENTIAL = re.compile(r"(Degree|Certificate|Credential|Diploma|Badge|License|Certification|Doctorate)$")
 _ORG_TYPES = frozenset({"CredentialOrganization", "QACredentialOrganization", "Organization", "Agent"})
-
-# Remote contexts accepted in addition to safe's allow-list (by URL only; nothing is fetched).
-CTDL_CONTEXTS = (
-    "https://credreg.net/ctdl/schema/context/json",
-    "https://credreg.net/ctdlasn/schema/context/json",
-)
 
 _CTID = re.compile(r"ce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 _WEB = re.compile(r"^https?://", re.I)
@@ -220,13 +214,7 @@ def _as_list(v: Any) -> list:
 
 
 def _put(rec: dict[str, str | None], key: str, value: str | None, sep: str = SEP) -> None:
-    if not value:
-        return
-    old = rec.get(key)
-    if not old:
-        rec[key] = value
-    elif value not in old.split(sep):
-        rec[key] = old + sep + value
+    put_joined(rec, key, value, sep)
 
 
 def _join(values: list[str | None], sep: str = SEP) -> str | None:
@@ -292,59 +280,11 @@ def _pointer(*tokens: Any) -> str:
 
 
 # ------------------------------------------------------------------------------------------------
-# @context allow-list
+# @context allow-list: connectors/contexts/known_contexts.json lists the CTDL contexts (by URL only)
 
 
-def _norm_url(url: str) -> str:
-    u = re.sub(r"^https?://", "", url.strip(), flags=re.I).split("#", 1)[0].rstrip("/")
-    host, _, rest = u.partition("/")
-    return host.lower() + ("/" + rest if rest else "")
-
-
-_CTDL_CONTEXT_KEYS = frozenset(_norm_url(u) for u in CTDL_CONTEXTS)
-
-
-def is_allowed_context(url: str) -> bool:
-    """A remote @context this connector accepts: safe's allow-list or a CTDL context."""
-    return _norm_url(url) in _CTDL_CONTEXT_KEYS or safe.is_known_context(url)
-
-
-def _context_urls(ctx: Any) -> Iterator[str]:
-    if isinstance(ctx, str):
-        yield ctx
-    elif isinstance(ctx, list):
-        for item in ctx:
-            yield from _context_urls(item)
-    elif isinstance(ctx, dict):
-        if isinstance(ctx.get("@import"), str):
-            yield ctx["@import"]
-        for value in ctx.values():
-            if isinstance(value, dict) and "@context" in value:
-                yield from _context_urls(value["@context"])
-
-
-def check_contexts(doc: Any, name: str, path: str | os.PathLike | None = None, max_depth: int = 200) -> list[str]:
-    """Like ``safe.check_jsonld_contexts`` with the CTDL contexts allowed as well (safe's
-    allow-list has no hook for a connector's own contexts). Returns the URLs found."""
-    found: list[str] = []
-    stack: list[tuple[Any, int]] = [(doc, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > max_depth:
-            raise SourceFileError(f"{name}: the JSON document is nested too deeply to be read", path)
-        if isinstance(node, dict):
-            if "@context" in node:
-                for url in _context_urls(node["@context"]):
-                    if url not in found:
-                        found.append(url)
-                    if not is_allowed_context(url):
-                        shown = url if len(url) <= 200 else url[:200] + "…"
-                        raise SourceFileError(f"{name}: JSON-LD context {shown} is not available locally; "
-                                              "remote contexts are not fetched", path)
-            stack.extend((v, depth + 1) for k, v in node.items() if k != "@context" and isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
-    return found
+def check_contexts(doc: Any, name: str, path: str | os.PathLike | None = None) -> list[str]:
+    return safe.check_jsonld_contexts(doc, name, path)
 
 
 def _prefixes(doc: Any) -> dict[str, str]:
@@ -1004,14 +944,4 @@ def read_ctdl(path: str | os.PathLike, info: FileInfo, batch_size: int,
                              + (f" and {len(bad) - 10} more" if len(bad) > 10 else "") + ".")
     if not info.records_path:
         info.records_path = found[0][1]
-    for start in range(0, len(found), batch_size):
-        chunk = found[start:start + batch_size]
-        records = []
-        for rec, _loc, _err, _raw in chunk:
-            for meta in (LOCATOR, ERROR, RAW):
-                rec.pop(meta, None)
-            records.append(rec)
-        frame = frame_from_dicts(records, [c[1] for c in chunk], [c[2] for c in chunk], [c[3] for c in chunk])
-        if not info.columns:
-            info.columns = [c for c in frame.columns if c not in (LOCATOR, ERROR, RAW)]
-        yield RawBatch(frame)
+    yield from batches_of(found, info, batch_size)

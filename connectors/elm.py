@@ -70,6 +70,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from . import safe
 from .base import (
+    put_joined, batches_of,
     ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, display_name, frame_from_dicts,
 )
 
@@ -430,13 +431,7 @@ def _uri(node: Any) -> str | None:
 
 
 def _put(rec: dict[str, str | None], key: str, value: str | None, sep: str = SEP) -> None:
-    if not value:
-        return
-    old = rec.get(key)
-    if not old:
-        rec[key] = value
-    elif value not in old.split(sep):
-        rec[key] = old + sep + value
+    put_joined(rec, key, value, sep)
 
 
 def _join(values: Iterable[str | None], sep: str = SEP) -> str | None:

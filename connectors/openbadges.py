@@ -50,6 +50,7 @@ from typing import Any, Iterator
 
 from . import safe
 from .base import (
+    put_joined, batches_of,
     ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, clip, display_name, frame_from_dicts,
     number_to_str,
 )
@@ -114,13 +115,7 @@ def _id(v: Any) -> str | None:
 
 
 def _put(rec: dict[str, str | None], key: str, value: str | None, sep: str = SEP) -> None:
-    if not value:
-        return
-    old = rec.get(key)
-    if not old:
-        rec[key] = value
-    elif value not in old.split(sep):
-        rec[key] = old + sep + value
+    put_joined(rec, key, value, sep)
 
 
 def _as_list(v: Any) -> list:
@@ -469,14 +464,4 @@ def read_openbadges(path: str | os.PathLike, info: FileInfo, batch_size: int,
                               + (f" ({first})" if first else ""), path)
     if not info.records_path:
         info.records_path = found[0][1]
-    for start in range(0, len(found), batch_size):
-        chunk = found[start:start + batch_size]
-        records = []
-        for rec, _loc, _err, _raw in chunk:
-            for meta in (LOCATOR, ERROR, RAW):
-                rec.pop(meta, None)
-            records.append(rec)
-        frame = frame_from_dicts(records, [c[1] for c in chunk], [c[2] for c in chunk], [c[3] for c in chunk])
-        if not info.columns:
-            info.columns = [c for c in frame.columns if c not in (LOCATOR, ERROR, RAW)]
-        yield RawBatch(frame)
+    yield from batches_of(found, info, batch_size)

@@ -46,6 +46,7 @@ from lxml import etree
 
 from . import safe
 from .base import (
+    put_joined, batches_of,
     ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, clip, display_name, frame_from_dicts,
 )
 
@@ -168,14 +169,7 @@ def _dated(el: etree._Element | None) -> str | None:
 
 
 def _put(rec: dict[str, str | None], key: str, value: str | None, sep: str = SEP) -> None:
-    """Set ``key``, or append to it (distinct values joined with ``sep``)."""
-    if not value:
-        return
-    old = rec.get(key)
-    if not old:
-        rec[key] = value
-    elif value not in old.split(sep):
-        rec[key] = old + sep + value
+    put_joined(rec, key, value, sep)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests import standards_helpers
+from tests.standards_helpers import assert_frame_convention, read_whole
 import rdflib
 
 from connectors.base import ERROR, LOCATOR, RAW, FileInfo, SourceFileError, sha256_of
@@ -49,26 +52,11 @@ REFUSED = {
 
 
 def info_for(path: Path) -> FileInfo:
-    return FileInfo(path=str(path), format="elm", sha256=sha256_of(path), size=os.path.getsize(path))
-
-
-def assert_frame_convention(frame: pd.DataFrame) -> None:
-    assert list(frame.columns[-3:]) == [LOCATOR, ERROR, RAW]
-    for col in frame.columns:
-        assert frame[col].dtype == object, col
-        for v in frame[col]:
-            assert v is None or (isinstance(v, str) and v.strip()), (col, v)
-        if col not in (LOCATOR, ERROR, RAW):
-            assert col in CANDIDATE_FIELDS or col.startswith(TITLE_PREFIX) or col.startswith("x_"), col
+    return standards_helpers.info_for(path, "elm")
 
 
 def read(path: Path, batch_size: int = 1000) -> pd.DataFrame:
-    batches = list(read_elm(path, info_for(path), batch_size))
-    assert all(len(b) <= batch_size for b in batches)
-    for b in batches:
-        assert_frame_convention(b.frame)
-    frame = pd.concat([b.frame for b in batches], ignore_index=True).astype(object)
-    return frame.where(frame.notna(), None)
+    return read_whole(read_elm, path, info_for(path), batch_size)
 
 
 def rows(path: Path) -> list[dict]:
