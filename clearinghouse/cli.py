@@ -348,6 +348,36 @@ def export(
 
 
 @app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="An ELM document or a QDR LOQ XML file.")],
+    profile: Annotated[str, typer.Option("--profile", help="Application profile: loq.")] = "loq",
+    fmt: FormatOpt = Fmt.table,
+):
+    """Check a document against an application profile; every problem per record, in plain words.
+    Exit status 1 when it does not conform."""
+    from catalog.profile_check import PROFILES, check
+    from connectors.base import SourceFileError
+
+    if profile not in PROFILES:
+        fail(f"--profile {profile}: one of {', '.join(PROFILES)}")
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    try:
+        result = check(path, profile)
+    except SourceFileError as exc:
+        fail(str(exc))
+    if fmt is Fmt.json:
+        out.out(json.dumps(result, ensure_ascii=False, indent=2), highlight=False)
+    else:
+        rows = [{"locator": r["locator"], "problems": "; ".join(r["problems"])} for r in result["records"]]
+        _emit(rows, fmt, ["locator", "problems"],
+              title=f"{result['file']}: {'conforms to' if result['conforms'] else 'does not conform to'} "
+                    f"the {profile.upper()} profile ({len(rows)} nodes with problems)")
+    if not result["conforms"]:
+        raise typer.Exit(1)
+
+
+@app.command()
 def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query over the catalogue as ELM RDF.")],
            fmt: FormatOpt = Fmt.table):
     """SPARQL over the catalogue as RDF (ELM, plus catalogue facts in the ch: namespace)."""

@@ -262,3 +262,27 @@ def test_sparql_over_the_catalogue(demo_home):
     assert json.loads(res.stdout) == [{"n": str(len(found))}]
     bad = run_cli("sparql", "SELEC nothing", home=home, check=False)
     assert bad.returncode == 1 and bad.stderr.startswith("error: invalid SPARQL query") and "Traceback" not in bad.stderr
+
+
+def test_validate_reports_per_node_and_exit_status(demo_home, tmp_path):
+    from rdflib import Graph, URIRef
+
+    home, _ = demo_home
+    good = tmp_path / "good.ttl"
+    run_cli("export", str(good), "--format", "elm-ttl", home=home)
+    ok = run_cli("validate", str(good), "--profile", "loq", "--format", "json", home=home)
+    assert json.loads(ok.stdout)["conforms"] is True and json.loads(ok.stdout)["records"] == []
+    graph = Graph().parse(good, format="turtle")
+    legal = URIRef("http://www.w3.org/ns/regorg#legalName")
+    org = next(graph.subjects(legal, None))
+    graph.remove((org, legal, None))
+    bad = tmp_path / "bad.ttl"
+    graph.serialize(bad, format="turtle")
+    res = run_cli("validate", str(bad), "--profile", "loq", "--format", "json", home=home, check=False)
+    assert res.returncode == 1
+    report = json.loads(res.stdout)
+    assert report["conforms"] is False
+    assert [r["locator"] for r in report["records"]] == [str(org)]
+    assert any("legalName" in p for p in report["records"][0]["problems"])
+    wrong = run_cli("validate", str(bad), "--profile", "ob5", home=home, check=False)
+    assert wrong.returncode == 1 and wrong.stderr.startswith("error: --profile ob5")
