@@ -197,6 +197,43 @@ def _known_country(code: str) -> bool:
 
 
 @app.command()
+def harvest(
+    url: Annotated[str, typer.Argument(help="A JSON web API listing the source's courses or credentials.")],
+    source: Annotated[str, typer.Option("--source", help="Key of the source.")],
+    country: Annotated[Optional[str], typer.Option("--country")] = None,
+    pagination: Annotated[str, typer.Option("--pagination", help="auto, page, cursor or link.")] = "auto",
+    records_key: Annotated[Optional[str], typer.Option("--records-key", help="Where the records are (a.b).")] = None,
+    min_interval: Annotated[float, typer.Option("--min-interval", min=0, help="Seconds between requests.")] = 0.0,
+    output: Annotated[Fmt, typer.Option("--output", "-o")] = Fmt.table,
+):
+    """Harvest a web API (pages, cursors or Link headers; retries; ETag / If-Modified-Since) and
+    run the pipeline for the source; an unchanged catalogue costs one request and writes nothing."""
+    from clearinghouse import pipeline
+
+    _check_source_key(source)
+    if pagination not in ("auto", "page", "cursor", "link"):
+        fail(f"--pagination {pagination}: one of auto, page, cursor, link")
+    if not url.startswith(("http://", "https://")):
+        fail(f"{url}: give an http(s) address")
+    with _progress() as report:
+        rows = [_harvest_and_ingest(pipeline, source, url, country, report=report,
+                                    options={"pagination": pagination, "records_key": records_key,
+                                             "min_interval": min_interval})]
+    _emit(rows, output, ["source", "harvest", "requests", *SUMMARY_KEYS])
+
+
+def _harvest_and_ingest(pipeline, source: str, url: str, country: str | None, *, options: dict,
+                        report=None) -> dict:
+    out_file, result = pipeline.harvest_api(state.home, source, url, **options)
+    row = {"source": source, "harvest": result.status, "requests": result.requests}
+    if result.status == "unchanged":
+        return row | {k: 0 for k in SUMMARY_KEYS}
+    m = pipeline.ingest(state.home, source, out_file, _catalog_url(), country=country, fmt="json",
+                        progress=report)
+    return row | _summary_row(m)
+
+
+@app.command()
 def run(
     sources: Annotated[Optional[Path], typer.Option(
         "--sources", help="Sources registry (default: <home>/sources.yaml, else the shipped samples).")] = None,
@@ -216,6 +253,10 @@ def run(
     with _progress() as report:
         for spec in specs:
             try:
+                if spec.url:
+                    rows.append(_harvest_and_ingest(pipeline, spec.key, spec.url, spec.country,
+                                                    options=spec.api, report=report))
+                    continue
                 m = pipeline.ingest(state.home, spec.key, spec.path, _catalog_url(), country=spec.country,
                                     fmt=spec.format, mapping=spec.mapping, partial=spec.partial,
                                     progress=report)

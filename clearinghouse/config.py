@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -60,11 +60,13 @@ def home_dir(home: str | os.PathLike | None = None) -> Path:
 @dataclass(frozen=True)
 class SourceSpec:
     key: str
-    path: Path
+    path: Path | None  # a file, or None for a web API source (url)
     country: str | None = None
     format: str = "auto"
     mapping: Path | None = None
     partial: bool = False
+    url: str | None = None  # a JSON web API to harvest (connectors.webapi) instead of a file
+    api: dict = field(default_factory=dict)  # harvest options: pagination, records_key, min_interval ...
 
 
 def sources_file(home: Path) -> Path:
@@ -88,8 +90,8 @@ def load_sources(path: Path) -> list[SourceSpec]:
         raise ConfigError(f"{path}: expected a 'sources:' list")
     specs = []
     for n, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or not entry.get("key") or not entry.get("path"):
-            raise ConfigError(f"{path}: source #{n} needs at least 'key' and 'path'")
+        if not isinstance(entry, dict) or not entry.get("key") or not (entry.get("path") or entry.get("url")):
+            raise ConfigError(f"{path}: source #{n} needs at least 'key' and 'path' (or 'url')")
         base = path.parent
         mapping = entry.get("mapping")
         key = str(entry["key"])
@@ -99,7 +101,8 @@ def load_sources(path: Path) -> list[SourceSpec]:
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
         specs.append(SourceSpec(
-            key=key, path=(base / entry["path"]).resolve(),
+            key=key, path=(base / entry["path"]).resolve() if entry.get("path") else None,
+            url=entry.get("url"), api=dict(entry.get("api") or {}),
             country=country, format=entry.get("format", "auto"),
             mapping=(base / mapping).resolve() if mapping else None,
             partial=bool(entry.get("partial", False)),

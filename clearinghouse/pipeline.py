@@ -406,6 +406,23 @@ def log_failure(home: Path, source: str, catalog_url: str, message: str, path: s
         finished_at=now_iso(), status="failed", message=message))
 
 
+def harvest_api(home: Path, source: str, url: str, **options: Any) -> tuple[Path, Any]:
+    """Fetch a JSON web API source into <home>/harvest/<source>/latest.json (conditional requests:
+    an unchanged catalogue costs one request). Returns (file, HarvestResult)."""
+    from connectors.webapi import harvest
+
+    folder = home / "harvest" / check_source_key(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "latest.json"
+    try:
+        result = harvest(url, out, state_path=folder / "state.json", **options)
+    except SourceFileError as exc:
+        raise PipelineError(str(exc)) from None
+    except TypeError as exc:
+        raise ConfigError(f"source {source}: api options: {exc}") from None
+    return out, result
+
+
 def ingest(home: Path, source: str, path: Path, catalog_url: str, *, country: str | None = None,
            fmt: str = "auto", mapping: Path | None = None, partial: bool = False,
            batch_size: int = 50_000, progress: Progress | None = None) -> Manifest:
