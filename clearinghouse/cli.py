@@ -53,6 +53,9 @@ class ExportFmt(str, Enum):
     jsonl = "jsonl"
     elm_ttl = "elm-ttl"
     elm_jsonld = "elm-jsonld"
+    ctdl_jsonld = "ctdl-jsonld"
+    ob3 = "ob3"
+    dcat = "dcat"
 
 
 class Mode(str, Enum):
@@ -360,6 +363,11 @@ def export(
     out_path: Annotated[Path, typer.Argument(metavar="OUT", help="File to write.")],
     fmt: Annotated[ExportFmt, typer.Option("--format", "-f")] = ExportFmt.parquet,
     active_only: Annotated[bool, typer.Option("--active-only")] = False,
+    base_url: Annotated[str, typer.Option("--base-url", help="Where the catalogue is published (URIs, pages).")]
+    = "https://clearinghouse.example/",
+    compose: Annotated[bool, typer.Option(
+        "--compose", help="CTDL/OB3: fill a missing description from the record's own facts and a missing "
+                          "web page with the record's page in the catalogue.")] = False,
 ):
     """Write the whole catalogue as Parquet, CSV, JSON Lines or ELM (Turtle / JSON-LD, LOQ profile).
     ELM: a record that cannot conform to the LOQ shapes is reported, never written broken."""
@@ -376,6 +384,25 @@ def export(
             from catalog.elm_export import write_elm
             n = write_elm([r for r in records if r["status"] == "active"], tmp,
                           "turtle" if fmt.value == "elm-ttl" else "json-ld", reports=reports)
+        elif fmt is ExportFmt.ctdl_jsonld:
+            from catalog.ctdl_export import write_ctdl
+            n = write_ctdl(records, tmp, reports=reports, compose_description=compose,
+                           webpage_template=base_url.rstrip("/") + "/credentials/{id}" if compose else None)
+        elif fmt is ExportFmt.ob3:
+            from catalog.ob3_export import write_ob3
+            n = write_ob3(records, tmp, reports=reports, compose_description=compose)
+        elif fmt is ExportFmt.dcat:
+            from datetime import UTC, datetime
+
+            from catalog.dcat import write_dcat
+            stats_ = store.stats(_engine())
+            now = datetime.now(UTC).date().isoformat()
+            root = base_url.rstrip("/") + "/exports/"
+            n = write_dcat(stats_, tmp, base=base_url, title="Credential clearinghouse catalogue",
+                           publisher="Credential clearinghouse", issued=now, modified=now,
+                           distributions=[(f, root + f"catalogue.{ext}") for f, ext in (
+                               ("parquet", "parquet"), ("csv", "csv"), ("jsonl", "jsonl"),
+                               ("elm-ttl", "ttl"), ("ctdl-jsonld", "ctdl.json"), ("ob3", "ob3.json"))])
         else:
             n = WRITERS[fmt.value](records, tmp)
         tmp.replace(out_path)
@@ -384,7 +411,8 @@ def export(
     for rep in reports:
         err.print(f"[yellow]not exported:[/] {rep.id} ({rep.source_record_id}): {'; '.join(rep.reasons)}",
                   highlight=False)
-    err.print(f"wrote {n} records to {out_path}" + (f"; {len(reports)} reported, not written" if reports else ""),
+    what = f"a DCAT-AP description with {n} distributions" if fmt is ExportFmt.dcat else f"{n} records"
+    err.print(f"wrote {what} to {out_path}" + (f"; {len(reports)} reported, not written" if reports else ""),
               highlight=False)
 
 

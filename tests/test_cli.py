@@ -286,3 +286,15 @@ def test_validate_reports_per_node_and_exit_status(demo_home, tmp_path):
     assert any("legalName" in p for p in report["records"][0]["problems"])
     wrong = run_cli("validate", str(bad), "--profile", "ob5", home=home, check=False)
     assert wrong.returncode == 1 and wrong.stderr.startswith("error: --profile ob5")
+
+
+@pytest.mark.parametrize("fmt", ["ctdl-jsonld", "ob3"])
+def test_ctdl_and_ob3_exports_write_or_report_every_record(fmt, demo_home, tmp_path):
+    home, rows = demo_home
+    out = tmp_path / f"c.{fmt}"
+    res = run_cli("export", str(out), "--format", fmt, "--compose", home=home)
+    written = int(res.stderr.split("wrote ")[1].split(" ")[0])
+    reported = res.stderr.count("not exported:")
+    assert written > 0 and written + reported == sum(r["accepted"] for r in rows)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["@graph"] if fmt == "ctdl-jsonld" else doc) >= written
