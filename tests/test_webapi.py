@@ -430,3 +430,31 @@ def test_harvest_command_and_registered_api_source(server, tmp_path):
     registry.write_text(f"sources:\n  - key: mooc2\n    url: {server.base}/courses\n    api: {{pagination: page}}\n")
     rows = json.loads(run_cli("run", "--sources", str(registry), "--output", "json", home=home, env=env).stdout)
     assert rows[0]["source"] == "mooc2" and rows[0]["read"] == 6
+
+
+def test_dagster_api_source_partition_and_schedule(server, tmp_path, monkeypatch):
+    """A web API source is one more partition of the same asset graph: `landed` harvests it; the
+    hourly schedule asks for it and the nightly one does not."""
+    import dagster as dg
+
+    from pipelines.defs.assets import STAGE_ASSETS
+    from pipelines.defs.automation import hourly_api_sources, nightly_all_sources
+    from pipelines.defs.checks import CHECKS
+    from pipelines.defs.names import SOURCES_PARTITIONS
+    from pipelines.defs.resources import ClearinghouseResource
+
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(f"sources:\n  - key: mooc-api\n    url: {server.base}/courses\n    country: NL\n")
+    monkeypatch.setenv("CLEARINGHOUSE_SOURCES", str(registry))
+    resources = {"clearinghouse": ClearinghouseResource(home=str(tmp_path / "home"))}
+    with dg.instance_for_test() as instance:
+        ctx = dg.build_schedule_context(instance=instance, resources=resources,
+                                        scheduled_execution_time=__import__("datetime").datetime(2026, 11, 28, 3))
+        assert [r.partition_key for r in hourly_api_sources(ctx)] == ["mooc-api"]
+        assert nightly_all_sources(ctx) == []
+        res = dg.materialize([*STAGE_ASSETS, *CHECKS], partition_key="mooc-api", instance=instance,
+                             resources=resources)
+        assert res.success
+        assert instance.get_dynamic_partitions(SOURCES_PARTITIONS) == ["mooc-api"]
+    from catalog import store
+    assert store.stats(store.connect(store.catalog_url(tmp_path / "home")))["active"] == 6

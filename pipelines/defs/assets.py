@@ -49,13 +49,23 @@ def landed(context: dg.AssetExecutionContext, config: LandingConfig,
     home = clearinghouse.home_path()
     spec = clearinghouse.registered().get(source)
     path = Path(config.path) if config.path else (_newest_inbox_file(home, source) or (spec.path if spec else None))
+    fmt = config.format if config.format != "auto" else (spec.format if spec else "auto")
+    if path is None and spec is not None and spec.url:  # a web API source: harvest it first
+        try:
+            path, result = pipeline.harvest_api(home, source, spec.url, **spec.api)
+        except (pipeline.PipelineError, pipeline.ConfigError) as exc:
+            pipeline.log_failure(home, source, clearinghouse.url(), str(exc), spec.url)
+            raise _fail(exc) from None
+        context.log.info(f"harvested {spec.url}: {result.status}, {result.records} records, "
+                         f"{result.requests} requests")
+        fmt = "json"
     if path is None:
         raise dg.Failure(description=f"source '{source}': no file given, none in the inbox and not registered")
     try:
         m = pipeline.land(
             home, source, path,
             country=config.country or (spec.country if spec else None),
-            fmt=config.format if config.format != "auto" else (spec.format if spec else "auto"),
+            fmt=fmt,
             mapping=Path(config.mapping) if config.mapping else (spec.mapping if spec else None),
             partial=config.partial or (spec.partial if spec else False))
     except (pipeline.PipelineError, pipeline.ConfigError) as exc:

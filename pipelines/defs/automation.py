@@ -6,7 +6,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.assets import STAGE_ASSETS
-from pipelines.defs.names import INBOX_SENSOR, INGEST_JOB, NIGHTLY_SCHEDULE, SOURCE_TAG, SOURCES_PARTITIONS
+from pipelines.defs.names import (
+    API_SCHEDULE, INBOX_SENSOR, INGEST_JOB, NIGHTLY_SCHEDULE, SOURCE_TAG, SOURCES_PARTITIONS,
+)
 from pipelines.defs.partitions import sources_partitions
 from pipelines.defs.resources import ClearinghouseResource
 
@@ -60,13 +62,30 @@ def inbox_sensor(context: dg.SensorEvaluationContext, clearinghouse: Clearinghou
 @dg.schedule(name=NIGHTLY_SCHEDULE, job=ingest_job, cron_schedule="0 2 * * *",
              execution_timezone="Europe/Brussels")
 def nightly_all_sources(context: dg.ScheduleEvaluationContext, clearinghouse: ClearinghouseResource):
-    """Every registered source, each its own partition run, every night."""
-    keys = sorted(clearinghouse.registered())
+    """Every registered file source, each its own partition run, every night (web API sources
+    have their own hourly schedule)."""
+    registered = clearinghouse.registered()
+    keys = sorted(k for k, spec in registered.items() if spec.path is not None)
     existing = set(context.instance.get_dynamic_partitions(SOURCES_PARTITIONS))
     missing = [k for k in keys if k not in existing]
     if missing:
         context.instance.add_dynamic_partitions(SOURCES_PARTITIONS, missing)
     date = context.scheduled_execution_time.strftime("%Y-%m-%d")
-    registered = clearinghouse.registered()
     return [dg.RunRequest(run_key=f"{k}:{date}", partition_key=k, tags={SOURCE_TAG: k},
                           run_config=_landing_config(str(registered[k].path))) for k in keys]
+
+
+@dg.schedule(name=API_SCHEDULE, job=ingest_job, cron_schedule="0 * * * *", execution_timezone="Europe/Brussels")
+def hourly_api_sources(context: dg.ScheduleEvaluationContext, clearinghouse: ClearinghouseResource):
+    """Web API sources (registered with `url:`), every hour: an unchanged API costs one
+    conditional request and its run publishes nothing new."""
+    specs = [s for s in clearinghouse.registered().values() if s.url]
+    if not specs:
+        return dg.SkipReason("no web API source is registered")
+    keys = sorted(s.key for s in specs)
+    existing = set(context.instance.get_dynamic_partitions(SOURCES_PARTITIONS))
+    missing = [k for k in keys if k not in existing]
+    if missing:
+        context.instance.add_dynamic_partitions(SOURCES_PARTITIONS, missing)
+    hour = context.scheduled_execution_time.strftime("%Y-%m-%dT%H")
+    return [dg.RunRequest(run_key=f"{k}:{hour}", partition_key=k, tags={SOURCE_TAG: k}) for k in keys]
