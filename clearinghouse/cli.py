@@ -418,8 +418,8 @@ def export(
 
 @app.command()
 def validate(
-    path: Annotated[Path, typer.Argument(help="An ELM document or a QDR LOQ XML file.")],
-    profile: Annotated[str, typer.Option("--profile", help="Application profile: loq.")] = "loq",
+    path: Annotated[Path, typer.Argument(help="ELM / QDR XML (loq), CTDL JSON-LD (ctdl) or OB 3.0 credentials (ob3).")],
+    profile: Annotated[str, typer.Option("--profile", help="loq, ctdl or ob3 (ob3 reads the schema named by $CLEARINGHOUSE_OB3_SCHEMA).")] = "loq",
     fmt: FormatOpt = Fmt.table,
 ):
     """Check a document against an application profile; every problem per record, in plain words.

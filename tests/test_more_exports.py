@@ -267,3 +267,38 @@ def test_dcat_description(ie_records, tmp_path):
     with pytest.raises(ValueError):
         D.dcat_description(stats, base="https://x.example/", title="t", publisher="p", issued="2026-01-01",
                            modified="2026-01-01", distributions=[("pdf", "https://x.example/a.pdf")])
+
+
+def test_validate_command_ctdl_and_ob3_profiles(tmp_path):
+    """`validate --profile ctdl|ob3`: the exports conform; a resource with its required page removed
+    is reported at its JSON pointer; ob3 without a schema named says how to give one."""
+    import json as _json
+
+    from tests.conftest import REPO, SHARED, run_cli
+
+    home = tmp_path / "h"
+    run_cli("ingest", str(REPO / "samples" / "mooc_catalog.json"), "--source", "mooc", home=home)
+    ctdl_out = tmp_path / "c.json"
+    res = run_cli("export", str(ctdl_out), "--format", "ctdl-jsonld", "--compose", home=home)
+    written = int(res.stderr.split("wrote ")[1].split(" ")[0])
+    ok = _json.loads(run_cli("validate", str(ctdl_out), "--profile", "ctdl", "--format", "json", home=home).stdout)
+    assert written > 0 and ok["conforms"] is True and ok["checked"] == written
+    doc = _json.loads(ctdl_out.read_text(encoding="utf-8"))
+    victim = next(i for i, r in enumerate(doc["@graph"]) if "ceterms:subjectWebpage" in r)
+    del doc["@graph"][victim]["ceterms:subjectWebpage"]
+    ctdl_out.write_text(_json.dumps(doc), encoding="utf-8")
+    bad = run_cli("validate", str(ctdl_out), "--profile", "ctdl", "--format", "json", home=home, check=False)
+    report = _json.loads(bad.stdout)
+    assert bad.returncode == 1 and [r["locator"] for r in report["records"]] == [f"/@graph/{victim}"]
+    assert "subjectWebpage" in report["records"][0]["problems"][0]
+    ob3_out = tmp_path / "b.json"
+    run_cli("export", str(ob3_out), "--format", "ob3", "--compose", home=home)
+    res = run_cli("validate", str(ob3_out), "--profile", "ob3", home=home, check=False,
+                  env={"CLEARINGHOUSE_OB3_SCHEMA": ""})
+    assert res.returncode == 1 and "CLEARINGHOUSE_OB3_SCHEMA" in res.stderr
+    schema = SHARED / "reference/open-badges/edubadges-ob3-examples/schemas/ob_v3p0_achievementcredential_schema.json"
+    if not schema.exists():
+        pytest.skip(f"the OB3 schema is read from the shared reference data, not at {schema}")
+    ok = _json.loads(run_cli("validate", str(ob3_out), "--profile", "ob3", "--format", "json", home=home,
+                             env={"CLEARINGHOUSE_OB3_SCHEMA": str(schema)}).stdout)
+    assert ok["conforms"] is True and ok["checked"] >= 1
