@@ -25,18 +25,18 @@ def facets(engine: Engine, q: Query) -> dict[str, dict[str, int]]:
     dialect = engine.dialect.name
     with engine.connect() as conn:
         for column, own_filter in _COLUMN_FACETS.items():
-            sub = base_query(replace(q, **{own_filter: None}), dialect).subquery()
+            sub = base_query(replace(q, **{own_filter: None}), dialect, light=True).subquery()
             col = sub.c[column]
             rows = conn.execute(select(col, func.count()).where(col.is_not(None))
                                 .group_by(col).order_by(func.count().desc(), col)).all()
             out[column] = {str(k): int(n) for k, n in rows}
-        sub = base_query(replace(q, language=None), dialect).subquery()
+        sub = base_query(replace(q, language=None), dialect, light=True).subquery()
         counts: dict[str, int] = {}
         for (langs,) in conn.execute(select(sub.c.languages).where(sub.c.languages.is_not(None))):
             for code in language_codes(langs):
                 counts[code] = counts.get(code, 0) + 1
         out["languages"] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        sub = base_query(replace(q, ects_min=None, ects_max=None), dialect).subquery()
+        sub = base_query(replace(q, ects_min=None, ects_max=None), dialect, light=True).subquery()
         buckets = [
             func.sum(case((and_(sub.c.ects >= lo, *( [sub.c.ects < hi] if hi is not None else [])), 1),
                           else_=0))
@@ -44,7 +44,7 @@ def facets(engine: Engine, q: Query) -> dict[str, dict[str, int]]:
         ]
         row = conn.execute(select(*buckets)).one()
         out["ects"] = {_range_label(lo, hi): int(n or 0) for (lo, hi), n in zip(ECTS_RANGES, row)}
-        sub = base_query(q, dialect).subquery()
+        sub = base_query(q, dialect, light=True).subquery()
         isced: dict[str, int] = {}
         for (codes,) in conn.execute(select(sub.c.isced_f).where(sub.c.isced_f.is_not(None))):
             for code in language_codes(codes):

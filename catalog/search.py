@@ -67,24 +67,32 @@ def _has_text(q: Query) -> bool:
     return bool(q.text and tokens(q.text))
 
 
-def base_query(q: Query, dialect: str = "sqlite") -> Select:
-    """SELECT of the matching catalogue rows (with a `rank` column when there is text on SQLite)."""
+LIGHT_COLUMNS = ("id", "eqf_level", "country", "participation_mode", "credential_type", "languages",
+                 "ects", "isced_f")
+
+
+def base_query(q: Query, dialect: str = "sqlite", light: bool = False) -> Select:
+    """SELECT of the matching catalogue rows (with a `rank` column when there is text on SQLite).
+    ``light``: only the columns counts and facets need (not the descriptor documents)."""
     c = t.credentials.c
     conds = _conditions(q)
+    cols = [getattr(c, name) for name in LIGHT_COLUMNS] if light else [t.credentials]
     if _has_text(q) and dialect == "sqlite":
+        # a materialised CTE: the MATCH runs once, not once per catalogue row of the join
         fts = text(f"SELECT rowid AS rid, bm25({t.FTS_TABLE}, 0, 10.0, 2.0, 3.0, 3.0) AS rank "
                    f"FROM {t.FTS_TABLE} WHERE {t.FTS_TABLE} MATCH :match"
-                   ).bindparams(match=fts5_match(q.text)).columns(rid=t.Integer, rank=t.Float).subquery("fts")
-        query = select(t.credentials, fts.c.rank).select_from(
+                   ).bindparams(match=fts5_match(q.text)).columns(rid=t.Integer, rank=t.Float
+                                                                  ).cte("fts").prefix_with("MATERIALIZED")
+        query = select(*cols, fts.c.rank).select_from(
             t.credentials.join(fts, fts.c.rid == literal_column("credentials.rowid")))
     elif _has_text(q) and dialect == "postgresql":  # tsvector with a GIN index
         from catalog.pg_fulltext import condition
         conds.append(condition(q.text))
-        query = select(t.credentials)
+        query = select(*cols)
     else:
         if _has_text(q):  # portable: every word as a word prefix in the folded text
             conds.extend(c.search_text.like(f"% {tok}%") for tok in tokens(q.text))
-        query = select(t.credentials)
+        query = select(*cols)
     return query.where(and_(*conds)) if conds else query
 
 
@@ -99,7 +107,8 @@ def search(engine: Engine, q: Query) -> tuple[list[dict[str, Any]], int]:
         col = getattr(c, q.sort)
         order = [(col.desc() if q.descending else col.asc()).nulls_last(), c.id]
     with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+        light = base_query(q, engine.dialect.name, light=True)
+        total = conn.execute(select(func.count()).select_from(light.subquery())).scalar() or 0
         rows = conn.execute(query.order_by(*order).limit(q.limit).offset(q.offset)).all()
     return [_doc(r) for r in rows], int(total)
 
