@@ -37,6 +37,7 @@ Three connector columns follow the source columns in every frame (their names st
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -276,3 +277,15 @@ def batches_of(found: list[tuple[dict, str, str | None, str | None]], info: "Fil
         if not info.columns:
             info.columns = [c for c in frame.columns if c not in (LOCATOR, ERROR, RAW)]
         yield RawBatch(frame)
+
+
+def json_cell(v: Any) -> str | None:
+    """A JSON value as a cell string: None for null/empty, numbers without trailing zeros,
+    objects and lists as compact JSON."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v if v.strip() else None
+    if isinstance(v, (bool, int, float)):
+        return number_to_str(v)
+    return json.dumps(v, ensure_ascii=False)

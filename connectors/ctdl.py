@@ -72,7 +72,7 @@ from typing import Any, Iterator
 
 from . import safe
 from .base import (
-    put_joined, batches_of,
+    put_joined, batches_of, json_cell,
     ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, clip, display_name, frame_from_dicts,
     number_to_str, plural,
 )
@@ -197,14 +197,7 @@ def _node_id(v: Any) -> str | None:
     return None
 
 
-def _s(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v if v.strip() else None
-    if isinstance(v, (bool, int, float)):
-        return number_to_str(v)
-    return json.dumps(v, ensure_ascii=False)
+_s = json_cell  # a JSON value as a cell string
 
 
 def _as_list(v: Any) -> list:

@@ -50,7 +50,7 @@ from typing import Any, Iterator
 
 from . import safe
 from .base import (
-    put_joined, batches_of,
+    put_joined, batches_of, json_cell,
     ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, clip, display_name, frame_from_dicts,
     number_to_str,
 )
@@ -94,15 +94,7 @@ def _contexts(obj: Any) -> list[str]:
     return [c for c in items if isinstance(c, str)]
 
 
-def _s(v: Any) -> str | None:
-    """A JSON scalar as a cell string; None for null/empty; objects/lists as compact JSON."""
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v if v.strip() else None
-    if isinstance(v, (bool, int, float)):
-        return number_to_str(v)
-    return json.dumps(v, ensure_ascii=False)
+_s = json_cell  # a JSON value as a cell string
 
 
 def _id(v: Any) -> str | None:

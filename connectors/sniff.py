@@ -452,6 +452,27 @@ def byte_lines(f: BinaryIO) -> Iterator[bytes]:
         yield from lines
 
 
+def _sha256_and_decodes(path: str | os.PathLike, codec: str) -> tuple[str, bool]:
+    """One pass over the file: its sha256, and whether all of it decodes strictly in ``codec``."""
+    h = hashlib.sha256()
+    dec = codecs.getincrementaldecoder(codec)("strict")
+    ok = True
+    with open(path, "rb") as f:
+        while block := f.read(CHUNK):
+            h.update(block)
+            if ok:
+                try:
+                    dec.decode(block)
+                except UnicodeDecodeError:
+                    ok = False
+    if ok:
+        try:
+            dec.decode(b"", final=True)
+        except UnicodeDecodeError:
+            ok = False
+    return h.hexdigest(), ok
+
+
 def scan_text_file(path: str | os.PathLike, head: bytes,
                    encoding: str | None = None) -> tuple[str, TextEncoding]:
     """Read the whole file once: its sha256 and its encoding (see the module docstring).
@@ -467,45 +488,15 @@ def scan_text_file(path: str | os.PathLike, head: bytes,
         if name == "utf-8" and bom == codecs.BOM_UTF8:
             name = "utf-8-sig"
         wide = name
-    h = hashlib.sha256()
     if wide:
         name = wide if encoding is not None else (codec if codec in ("utf-16", "utf-32") else wide)
-        dec = codecs.getincrementaldecoder(name)("strict")
-        ok = True
-        with open(path, "rb") as f:
-            while block := f.read(CHUNK):
-                h.update(block)
-                if ok:
-                    try:
-                        dec.decode(block)
-                    except UnicodeDecodeError:
-                        ok = False
-        if ok:
-            try:
-                dec.decode(b"", final=True)
-            except UnicodeDecodeError:
-                ok = False
+        digest, ok = _sha256_and_decodes(path, name)
         enc = TextEncoding(name=name, codec=name)
         if not ok:
             enc.warnings.append(f"some bytes are not valid {name.upper()} and were replaced by \ufffd")
-        return h.hexdigest(), enc
+        return digest, enc
 
-    dec = codecs.getincrementaldecoder("utf-8")("strict")
-    valid = True
-    with open(path, "rb") as f:
-        while block := f.read(CHUNK):
-            h.update(block)
-            if valid:
-                try:
-                    dec.decode(block)
-                except UnicodeDecodeError:
-                    valid = False
-    if valid:
-        try:
-            dec.decode(b"", final=True)
-        except UnicodeDecodeError:
-            valid = False
-    digest = h.hexdigest()
+    digest, valid = _sha256_and_decodes(path, "utf-8")
     utf8_name = "utf-8-sig" if bom else "utf-8"
     if valid:
         return digest, TextEncoding(name=utf8_name, codec=utf8_name, bom=bom)
