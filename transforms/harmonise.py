@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from clearinghouse import descriptor as d
-from transforms import credits, dates, languages, levels, modes, money, places
+from transforms import credits, dates, isced, languages, levels, modes, money, places
 from transforms import text as textx
 from transforms.candidate import TITLE_PREFIX
 from transforms.result import NOTHING, Derived, Flag, Problem
@@ -94,24 +94,6 @@ def _clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
                          for col in frame.columns})
 
 
-_ISCED = re.compile(r"^\d{2,4}$")
-
-
-def _isced(value: str) -> Derived:
-    codes, flags = [], []
-    for part in re.split(r"[,;|/\s]+", value):
-        part = part.strip().rstrip(".")
-        if not part:
-            continue
-        if _ISCED.match(part):
-            codes.append(part)
-        else:
-            flags.append(Flag("isced_f", "unrecognised-value",
-                              f"'{part}' is not an ISCED-F 2013 field code (2 to 4 digits); left out"))
-    return Derived(values={"isced_f": codes}, flags=tuple(flags),
-                   methods={"isced_f": "as given by the source"} if codes else {})
-
-
 def _url(value: str) -> Derived:
     if re.match(r"^https?://\S+$", value):
         return Derived(values={"url": value})
@@ -186,7 +168,6 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
                            lambda v: dates.iso_date(v, "end_date", dayfirst=ctx.dayfirst)),
         "duration": _apply(frame, ("duration",), dates.iso_duration),
         "price": _apply(frame, ("price", "price_currency"), money.derive_price),
-        "isced_f": _apply(frame, ("isced_f",), _isced),
         "url": _apply(frame, ("url",), _url),
     }
     titles = _apply_values(col("title"), textx.clean_text)
@@ -198,6 +179,9 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
     title_cols = [c for c in frame.columns if c.startswith(TITLE_PREFIX)]
     other_titles = {c[len(TITLE_PREFIX):]: _apply_values(col(c), textx.clean_text) for c in title_cols}
     skills = _tag_skills(ctx.tagger, titles, outcomes, descriptions)
+    # after tagging: the ESCO links are one of the inputs the ISCED-F inference uses
+    derived["isced_f"] = isced.derive_column(col("isced_f"), *map(col, isced.SUBJECT_COLUMNS),
+                                             [s[0] if s else None for s in skills], titles, descriptions)
     srids, bodies_id, locators = col("source_record_id"), col("awarding_body_id"), col(LOCATOR)
     errors = col(ERROR)
 
