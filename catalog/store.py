@@ -149,6 +149,8 @@ def publish(
         run.status, run.finished_at = "published", now
         conn.execute(insert(t.runs), [asdict(run) | {"counts": json.dumps(run.counts)}])
         _upsert_source(conn, source, country, run.file_sha256, run.run_id, now)
+        from catalog import clusters  # one entry per credential: same transaction as the delivery
+        clusters.refresh(conn, source, now)
     return counts
 
 

@@ -3,7 +3,7 @@ beside it are the ones searches filter and sort on, derived from the descriptor 
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Float, Index, Integer, MetaData, String, Table, Text, event,
+    Column, Float, Index, Integer, MetaData, String, Table, Text, event, text,
 )
 from sqlalchemy.engine import Engine
 
@@ -32,8 +32,27 @@ credentials = Table(
     # Folded (case, diacritics) title, description, outcomes and skills, for backends without
     # the SQLite FTS5 index; empty on SQLite.
     Column("search_text", Text),
+    # Kept by catalog/clusters.py (migration 0004): the cluster of records from several sources that
+    # describe one credential, whether this record represents it in searches (1; a record alone is
+    # its own representative), the normalised-title blocking key, and whether any member stacks.
+    Column("cluster_id", String(40), index=True),
+    Column("cluster_primary", Integer, nullable=False, server_default=text("1")),
+    Column("block_key", String(200), index=True),
+    Column("stackable", Integer, nullable=False, server_default=text("0")),
 )
 Index("ix_credentials_source_record", credentials.c.source, credentials.c.source_record_id, unique=True)
+
+# Links between records (migration 0004): "isPartOf" from a record's stacks_into (the larger
+# credential it counts towards; to_id is the catalogue record it was resolved to, None while no
+# record matches) and "supersedes" (a source's new record replacing its withdrawn one).
+stack_links = Table(
+    "stack_links", metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("from_id", String(200), nullable=False, index=True),
+    Column("relation", String(20), nullable=False),
+    Column("target_ref", Text, nullable=False),
+    Column("to_id", String(200), index=True),
+)
 
 quarantine = Table(
     "quarantine", metadata,

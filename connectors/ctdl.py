@@ -52,9 +52,11 @@ quality_assurance ("Accredited by NAME") + qa_body; competencies (``requires`` c
 graph) -> learning_outcomes (one per line); ``entryCondition`` -> prerequisites. Kept raw in
 ``x_`` columns: audience level, ``atLevel`` / credential level, status and life cycle, keywords,
 subjects, NAICS / industry, occupations (SOC / O*NET), CIP codes, ``isPartOf`` / ``hasPart`` and
-other connections (URIs), required credit of the ``requires`` conditions, condition texts,
-alternate names, coded notation, image, envelope CTID. ``x_unread_properties`` names the
-resource's properties that no column holds.
+other connections (URIs; ``isPartOf``, ``isAdvancedStandingFor`` and the inverse of a ``hasPart``
+in the same document also -> stackability "stackable" and stacks_into: the larger credential's name
+when the document describes it, else its CTID or reference), required credit of the ``requires``
+conditions, condition texts, alternate names, coded notation, image, envelope CTID.
+``x_unread_properties`` names the resource's properties that no column holds.
 
 Safety: the document is size-checked and parsed whole (``connectors.safe.load_json``, which also
 reads a UTF-8 BOM); every remote ``@context`` must be in safe's allow-list, which names the CTDL
@@ -419,6 +421,20 @@ class _Unit:
             elif isinstance(node, list):
                 stack.extend(v for v in node if isinstance(v, (dict, list)))
 
+    def wholes_of(self, key: str) -> list[dict]:
+        """The credentials / learning opportunities of this graph whose ``ceterms:hasPart`` names
+        ``key`` (an @id, expanded @id or lower-case CTID)."""
+        if not hasattr(self, "_wholes"):
+            self._wholes: dict[str, list[dict]] = {}
+            for node in self.by_id.values():
+                if _record_type(node) is None:
+                    continue
+                for part in _targets(node.get("ceterms:hasPart")):
+                    for k in _ref_keys(part, self.prefixes):
+                        if node not in self._wholes.setdefault(k, []):
+                            self._wholes[k].append(node)
+        return self._wholes.get(key, [])
+
     def resolve(self, ref: Any) -> dict | None:
         """The node a reference names (an inline node is itself), found by @id, then by CTID."""
         if isinstance(ref, dict) and len([k for k in ref if k not in ("@id", "id", "@type", "type")]) > 0:
@@ -432,6 +448,59 @@ class _Unit:
             if m:
                 node = self.by_ctid.get(m.group(0).lower())
         return node
+
+
+# connections that make a resource count towards the target (credit towards it, not merely
+# preparation for it or a requirement to enter it): isPartOf and advanced standing
+_COUNTS_TOWARDS = ("ceterms:isPartOf", "ceterms:isAdvancedStandingFor")
+
+
+def _ref_keys(ref: Any, prefixes: dict[str, str]) -> set[str]:
+    rid = _node_id(ref)
+    if not rid:
+        return set()
+    keys = {rid, _expand(rid, prefixes) or rid}
+    m = _CTID.search(rid)
+    if m:
+        keys.add(m.group(0).lower())
+    if isinstance(ref, dict):
+        ctid = _s(ref.get("ceterms:ctid"))
+        if ctid:
+            keys.add(ctid.lower())
+    return keys
+
+
+def _targets(value: Any) -> list[Any]:
+    """The references of a connection: nodes, or the targets of a ConditionProfile."""
+    out: list[Any] = []
+    for ref in _as_list(value):
+        if _node_id(ref) is None and isinstance(ref, dict):
+            for key in ("ceterms:targetCredential", "ceterms:targetLearningOpportunity"):
+                out.extend(r for r in _as_list(ref.get(key)) if _node_id(r))
+        elif _node_id(ref):
+            out.append(ref)
+    return out
+
+
+def _wholes(res: dict, unit: "_Unit", lang: str | None) -> list[str]:
+    """The larger credentials ``res`` counts towards (``isPartOf``, ``isAdvancedStandingFor``, and
+    the resources of the same document that name it in ``hasPart``), each as its name when the
+    document describes it, else its CTID, else the reference as written."""
+    refs = [r for prop in _COUNTS_TOWARDS for r in _targets(res.get(prop))]
+    own = _ref_keys(res, unit.prefixes)
+    refs.extend(parent for key in sorted(own) for parent in unit.wholes_of(key))
+    out: list[str] = []
+    for ref in refs:
+        node = unit.resolve(ref)
+        if node is res:
+            continue
+        name = _text(node.get("ceterms:name"), lang) if isinstance(node, dict) else None
+        rid = _node_id(ref) or ""
+        m = _CTID.search(rid)
+        label = name or (m.group(0).lower() if m else rid)
+        if label and label not in out:
+            out.append(label)
+    return out
 
 
 def _graph_items(doc: dict, prefix: tuple) -> list[tuple[Any, str]]:
@@ -814,6 +883,10 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
                     refs.extend(_node_id(r) for r in _as_list(ref.get(key)))
             refs.append(rid)
         rec["x_" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", prop).lower()] = _join(refs)
+    wholes = _wholes(res, unit, lang)
+    if wholes:
+        rec["stackability"] = "stackable"
+        rec["stacks_into"] = "\n".join(wholes)
     rec["x_alternate_name"] = _text(res.get("ceterms:alternateName"), lang)
     rec["x_coded_notation"] = _s(res.get("ceterms:codedNotation"))
     rec["x_image"] = _s(res.get("ceterms:image")) if isinstance(res.get("ceterms:image"), str) else None

@@ -34,8 +34,10 @@ languages ("en"); ``elm:mode`` -> participation_mode (label); ``elm:learningSett
 the claim's ``elm:awardedBy``, else the issuer) -> awarding_body_name (``rov:legalName``) /
 awarding_body_id / country (its location's address country, alpha-2); ``elm:relatedESCOSkill``
 (of the specification and its outcomes) -> ``x_esco_skills``; ``elm:hasPart`` / ``isPartOf`` /
-``entitlesTo`` / ``specialisationOf`` -> ``x_`` columns (``isPartOf`` also -> stackability
-"stackable" and stacks_into); ``foaf:homepage`` -> url (else the first supplementary document);
+``entitlesTo`` / ``specialisationOf`` -> ``x_`` columns (``isPartOf``, the inverse of a
+``hasPart`` in the same document and an ``entitlesTo`` naming a Qualification / specification also
+-> stackability "stackable" and stacks_into: the larger credential's title, else its URI);
+``foaf:homepage`` -> url (else the first supplementary document);
 ``elm:entryRequirement`` -> prerequisites; ``elm:provenBy`` (assessment specification type and
 title) -> assessment_type, its grading scheme -> grading; ``elm:idVerification`` -> supervision;
 ``elm:accreditation`` -> quality_assurance / qa_body; credential_type: "micro-credential" when the
@@ -630,7 +632,7 @@ class _Mapper:
                           ("x_entitles_to", ELM.entitlesTo), ("x_specialisation_of", ELM.specialisationOf),
                           ("x_generalisation_of", ELM.generalisationOf), ("x_influenced_by", ELM.influencedBy)):
             rec[key] = _join((_uri(o) or _label(g, o, lang) for o in _objs(g, node, pred)), "\n")
-        parents = _objs(g, node, ELM.isPartOf)
+        parents = self._wholes(node)
         if parents:
             rec["stackability"] = "stackable"
             rec["stacks_into"] = _join((_label(g, p, lang) or _uri(p) for p in parents), "\n")
@@ -687,6 +689,20 @@ class _Mapper:
         elif "LearningOpportunity" in types or "LearningActivitySpecification" in types:
             rec["credential_type"] = "course"
         return {k: v for k, v in rec.items() if v is not None and str(v).strip()}
+
+    def _wholes(self, node: Any) -> list[Any]:
+        """The larger specifications ``node`` counts towards: its ``elm:isPartOf``, the record nodes
+        of the document that name it with ``elm:hasPart`` (the inverse, recorded on the part), and
+        its ``elm:entitlesTo`` targets that are themselves a Qualification / specification (an
+        entitlement to a LearningEntitlementSpecification is not a larger credential)."""
+        g = self.g
+        out = list(_objs(g, node, ELM.isPartOf))
+        wholes = sorted((s for s in g.subjects(ELM.hasPart, node)
+                         if any((s, RDF.type, c) in g for c in RECORD_CLASSES)), key=_sort_key)
+        out.extend(w for w in wholes if w not in out and w != node)
+        out.extend(o for o in _objs(g, node, ELM.entitlesTo)
+                   if o not in out and any((o, RDF.type, c) in g for c in RECORD_CLASSES))
+        return out
 
     def _identifier(self, node: Any) -> str | None:
         for ident in _objs(self.g, node, ADMS.identifier, DCTERMS.identifier):

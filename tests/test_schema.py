@@ -51,4 +51,4 @@ def test_upgrade_twice_is_a_no_op(tmp_path):
     engine = store.connect(url)
     schema.upgrade(engine)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == "0004"
