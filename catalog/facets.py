@@ -20,6 +20,15 @@ def _range_label(lo: float, hi: float | None) -> str:
 
 
 def facets(engine: Engine, q: Query) -> dict[str, dict[str, int]]:
+    """On SQLite from the in-memory column store (catalog.columnar), elsewhere in SQL."""
+    if engine.dialect.name == "sqlite":
+        from catalog import columnar
+
+        return columnar.facets(engine, q)
+    return sql_facets(engine, q)
+
+
+def sql_facets(engine: Engine, q: Query) -> dict[str, dict[str, int]]:
     c = t.credentials.c
     out: dict[str, dict[str, int]] = {}
     dialect = engine.dialect.name

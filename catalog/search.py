@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal_column, select, text
 from sqlalchemy.engine import Engine
 
-from catalog import tables as t
+from catalog import clusters, tables as t
 from catalog.fts import fold, fts5_match, tokens
 from catalog.store import _doc
 
@@ -31,6 +31,9 @@ class Query:
     offset: int = 0
     sort: str = "relevance"  # relevance (best match first; title when there is no text) or a column
     descending: bool = False
+    all_members: bool = False  # every record of a cluster, not one entry per credential
+    part_of: str | None = None  # credentials counting towards this record (or cluster "cl-...")
+    stackable: bool = False  # only credentials that count towards a larger one
 
 
 def language_codes(column_value: str) -> list[str]:
@@ -60,6 +63,7 @@ def _conditions(q: Query) -> list[Any]:
         conds.append(c.credential_type == q.type)
     if q.isced_f:
         conds.append(c.isced_f.like(f"%|{q.isced_f}%"))  # a broad field finds its narrower ones
+    conds.extend(clusters.conditions(q))
     return conds
 
 
@@ -97,7 +101,28 @@ def base_query(q: Query, dialect: str = "sqlite", light: bool = False) -> Select
 
 
 def search(engine: Engine, q: Query) -> tuple[list[dict[str, Any]], int]:
-    """Matching descriptors (best match first when there is text) and the total count."""
+    """Matching descriptors (best match first when there is text) and the total count. On SQLite
+    from the in-memory column store (catalog.columnar), elsewhere in SQL."""
+    if engine.dialect.name == "sqlite":
+        from catalog import columnar
+
+        rowids, total = columnar.page(engine, q)
+        return docs_by_rowid(engine, rowids), total
+    return sql_search(engine, q)
+
+
+def docs_by_rowid(engine: Engine, rowids: list[int]) -> list[dict[str, Any]]:
+    if not rowids:
+        return []
+    rid = literal_column("credentials.rowid")
+    with engine.connect() as conn:
+        rows = {r.rid: r for r in conn.execute(select(t.credentials, rid.label("rid")).where(rid.in_(rowids)))}
+        found = [rows[r] for r in rowids if r in rows]
+        return clusters.attach(conn, [_doc(r) for r in found], found)  # + "cluster": its sources
+
+
+def sql_search(engine: Engine, q: Query) -> tuple[list[dict[str, Any]], int]:
+    """The search in SQL (PostgreSQL, and the reference the column store is tested against)."""
     c = t.credentials.c
     query = base_query(q, engine.dialect.name)
     sub_rank = "rank" in query.selected_columns
@@ -110,7 +135,8 @@ def search(engine: Engine, q: Query) -> tuple[list[dict[str, Any]], int]:
         light = base_query(q, engine.dialect.name, light=True)
         total = conn.execute(select(func.count()).select_from(light.subquery())).scalar() or 0
         rows = conn.execute(query.order_by(*order).limit(q.limit).offset(q.offset)).all()
-    return [_doc(r) for r in rows], int(total)
+        docs = clusters.attach(conn, [_doc(r) for r in rows], rows)  # + "cluster": its sources
+    return docs, int(total)
 
 
 __all__ = ["Query", "SORTS", "search", "base_query", "fold", "language_codes"]

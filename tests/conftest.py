@@ -31,3 +31,15 @@ def run_cli(*args: str, home: Path, check: bool = True, env: dict | None = None)
     if check and res.returncode != 0:
         raise AssertionError(f"clearinghouse {' '.join(args)} exited {res.returncode}:\n{res.stderr}")
     return res
+
+
+def sample_catalogue(home: Path) -> str:
+    """The shipped samples through the whole pipeline into ``home``'s catalogue; its URL."""
+    from catalog import store
+    from clearinghouse import pipeline
+    from clearinghouse.config import SAMPLE_SOURCES, load_sources
+
+    url = store.catalog_url(home)
+    for spec in load_sources(SAMPLE_SOURCES):
+        pipeline.ingest(home, spec.key, spec.path, url, country=spec.country, mapping=spec.mapping)
+    return url
