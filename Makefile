@@ -6,8 +6,9 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(PY_VERSION)
 DEMO_HOME ?= $(CURDIR)/.demo
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test bench clean dagster
+.PHONY: demo test bench clean dagster chromium
 
 $(CURDIR)/.tools/bin/uv:
 	python$(PY_VERSION) -m venv $(CURDIR)/.tools
@@ -23,7 +24,19 @@ demo: .venv/.synced
 	.venv/bin/clearinghouse --home $(DEMO_HOME) stats
 	.venv/bin/clearinghouse --home $(DEMO_HOME) search "data" --limit 5
 
-test: .venv/.synced
+# The browser test (tests/test_browser.py) drives Debian's chromium. Installed here when missing and
+# possible (apt-get, as root); never fails the build: without chromium that test skips, or fails
+# when CI is set.
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq chromium >/dev/null \
+	    || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	    || echo "could not install chromium: tests/test_browser.py will skip (or fail under CI)"; \
+	fi
+
+test: .venv/.synced chromium
 	.venv/bin/pytest -q
 
 bench: .venv/.synced

@@ -70,6 +70,8 @@ class State:
 
 state = State()
 FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+ExpandOpt = Annotated[bool, typer.Option(
+    "--expand", help="JSON: also the catalogue's keys beyond the descriptor (cluster, stack_links).")]
 
 
 @app.callback()
@@ -294,10 +296,18 @@ def search(
     language: Annotated[Optional[str], typer.Option("--language", help="ISO 639-1 code.")] = None,
     type_: Annotated[Optional[str], typer.Option("--type", help="Credential type.")] = None,
     include_withdrawn: Annotated[bool, typer.Option("--include-withdrawn")] = False,
+    part_of: Annotated[Optional[str], typer.Option(
+        "--part-of", help="Only credentials that count towards this one (catalogue id or cluster id).")] = None,
+    stackable: Annotated[bool, typer.Option("--stackable", help="Only credentials that count towards a larger one.")] = False,
+    all_members: Annotated[bool, typer.Option(
+        "--all-members", help="Every source's record, not one entry per credential.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 20,
+    expand: ExpandOpt = False,
     fmt: FormatOpt = Fmt.table,
 ):
-    """Search the catalogue. With --format json: a list of descriptors with exactly the spec's keys."""
+    """Search the catalogue: one entry per credential, with the sources that describe it. With
+    --format json: descriptors with exactly the spec's keys (--expand adds "cluster": every
+    source's record of that credential)."""
     from catalog.search import Query, search as run_search
     from clearinghouse.descriptor import CREDENTIAL_TYPES
 
@@ -307,26 +317,33 @@ def search(
         fail(f"--type {type_}: one of {', '.join(CREDENTIAL_TYPES)}")
     q = Query(text=text, source=source, country=country, eqf=eqf, ects_min=ects_min, ects_max=ects_max,
               mode=mode.value if mode else None, language=language, type=type_,
-              include_withdrawn=include_withdrawn, limit=limit)
+              include_withdrawn=include_withdrawn, limit=limit, part_of=part_of, stackable=stackable,
+              all_members=all_members)
     records, total = run_search(_engine(), q)
     if fmt is Fmt.table:
-        _emit(records, fmt, ["id", "title", "source", "country", "eqf_level", "ects", "participation_mode",
+        records = [{**r, "sources": [m["source"] for m in r["cluster"]["sources"]]} for r in records]
+        _emit(records, fmt, ["id", "title", "sources", "country", "eqf_level", "ects", "participation_mode",
                              "languages"], title=f"{total} found" + (f", first {len(records)}" if total > len(records) else ""))
     else:
         from clearinghouse.descriptor import KEYS
-        _emit(records, fmt, list(KEYS))
+        _emit(records if expand and fmt is Fmt.json else [{k: r[k] for k in KEYS} for r in records],
+              fmt, list(KEYS))
 
 
 @app.command()
-def show(record_id: Annotated[str, typer.Argument(help="Catalogue id.")], fmt: FormatOpt = Fmt.table):
-    """One record, every field."""
+def show(record_id: Annotated[str, typer.Argument(help="Catalogue id.")], expand: ExpandOpt = False,
+         fmt: FormatOpt = Fmt.table):
+    """One record, every field, then the sources of its credential and its stackability links.
+    With --format json: the descriptor's keys only, unless --expand ("cluster", "stack_links")."""
     from catalog import store
+    from catalog.clusters import with_catalogue_info
 
     rec = store.get(_engine(), record_id)
     if rec is None:
         fail(f"no record with id {record_id!r}")
-    if fmt is Fmt.json:
-        out.out(json.dumps(rec, ensure_ascii=False, indent=2), highlight=False)
+    if fmt is Fmt.json:  # the descriptor's keys; expanded: then "cluster" and "stack_links"
+        shown = with_catalogue_info(_engine(), rec) if expand else rec
+        out.out(json.dumps(shown, ensure_ascii=False, indent=2), highlight=False)
     elif fmt is Fmt.csv:
         from clearinghouse.descriptor import KEYS
         _emit([rec], fmt, list(KEYS))
@@ -339,6 +356,24 @@ def show(record_id: Annotated[str, typer.Argument(help="Catalogue id.")], fmt: F
                 table.add_row(k, json.dumps(v, ensure_ascii=False, indent=1) if isinstance(v, (dict, list))
                               and k in ("provenance", "quality_flags", "esco_skills") else _cell(v))
         out.print(table)
+        _show_cluster_and_links(with_catalogue_info(_engine(), rec))
+
+
+_RELATION_WORDS = {"isPartOf": "counts towards", "hasPart": "has part", "supersedes": "supersedes",
+                   "supersededBy": "superseded by"}
+
+
+def _show_cluster_and_links(info: dict[str, Any]) -> None:
+    cluster = info.get("cluster") or {}
+    _emit(cluster.get("sources") or [], Fmt.table, ["source", "id", "source_record_id", "status", "url"],
+          title=f"Sources: {cluster.get('size', 0)} record(s) of this credential"
+                + (f" (cluster {cluster['id']})" if cluster.get("id") else ""))
+    links = [{**link, "relation": _RELATION_WORDS.get(link["relation"], link["relation"])}
+             for link in info.get("stack_links") or []]
+    if links:
+        _emit(links, Fmt.table, ["relation", "id", "title", "target"], title="Stackability links")
+    else:
+        out.print("Stackability links: none", highlight=False)
 
 
 @app.command()
@@ -508,13 +543,22 @@ def _usage_message(exc: Exception) -> str:
 def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64,
+                                         help="Worker processes (each holds its own search index).")] = 1,
 ):
-    """The HTTP API (OpenAPI at /docs) on 127.0.0.1."""
+    """The web catalogue and the HTTP API (OpenAPI at /docs) on 127.0.0.1."""
     import uvicorn
 
+    err.print(f"serving the catalogue at http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    if workers > 1:  # uvicorn starts each worker from the import string, with the same home folder
+        os.environ[config.HOME_ENV] = str(state.home)
+        from catalog.store import CATALOG_URL_ENV
+        os.environ.setdefault(CATALOG_URL_ENV, _catalog_url())
+        uvicorn.run("catalog.asgi:app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
     from catalog.api import create_app
 
-    err.print(f"serving the catalogue at http://{host}:{port}/ (API docs: /docs)", highlight=False)
     uvicorn.run(create_app(_catalog_url(), state.home), host=host, port=port, log_level="warning")
 
 

@@ -2,24 +2,20 @@
 sources and stats, and the quarantine for operators only."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from catalog import store, tokens
 from catalog.api import create_app
-from clearinghouse import pipeline
-from clearinghouse.config import SAMPLE_SOURCES, load_sources
 from clearinghouse.descriptor import KEYS
+from tests.conftest import sample_catalogue
 
 
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory):
     home = tmp_path_factory.mktemp("api")
-    url = store.catalog_url(home)
-    for spec in load_sources(SAMPLE_SOURCES):
-        pipeline.ingest(home, spec.key, spec.path, url, country=spec.country, mapping=spec.mapping)
+    url = sample_catalogue(home)
     yield url
     store.dispose_all()
 
