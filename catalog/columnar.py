@@ -63,7 +63,10 @@ class Multi:
 
     def counts(self, rows: np.ndarray) -> dict[str, int]:
         combos = self.combo[rows]
-        per_combo = np.bincount(combos[combos >= 0], minlength=self.n_combos)
+        return self.spread(np.bincount(combos[combos >= 0], minlength=self.n_combos))
+
+    def spread(self, per_combo: np.ndarray) -> dict[str, int]:
+        """Counts per combination to counts per value, most frequent first."""
         per_value = np.bincount(self.entry_code, weights=per_combo[self.entry_combo],
                                 minlength=len(self.vocab.values))
         pairs = [(v, int(per_value[i])) for i, v in enumerate(self.vocab.values) if per_value[i]]
@@ -98,6 +101,8 @@ class Snapshot:
     flags: dict[str, np.ndarray]  # 0/1 columns kept by catalog/clusters.py: cluster_primary, stackable
     cube: np.ndarray = None  # per row: its cell of (EQF 0-8, country, mode, type), 0 on an axis = none
     cube_shape: tuple[int, ...] = ()
+    ects_bucket: np.ndarray = None  # per row: 1-5 the ECTS facet's range, 0 none
+    aggregates: dict[tuple, "Aggregate"] = field(default_factory=dict)  # browse counts, made on first use
 
     @property
     def cube_shape_size(self) -> int:
@@ -174,6 +179,9 @@ def load(engine: Engine, generation: Any) -> Snapshot:
     for column, width in zip(CUBE_AXES[1:], snap.cube_shape[1:]):
         cell = cell * width + (coded[column].astype(np.int64) + 1)
     snap.cube = cell
+    edges = np.array([lo for lo, _ in ECTS_RANGES], dtype=np.float64)
+    snap.ects_bucket = np.where(np.isnan(snap.ects), 0, np.searchsorted(edges, np.nan_to_num(snap.ects, nan=-1.0),
+                                                                        side="right")).astype(np.int64)
     snap.rank("id")  # every page needs the id order; a query without text, the title's
     snap.order("title", False)
     return snap
@@ -377,6 +385,9 @@ def facets(engine: Engine, q: Any) -> dict[str, dict[str, int]]:
         keep = _all(ev.masks, len(cand), but=columns) if any(c in ev.masks for c in columns) else ev.matched
         return keep if full else cand[keep]
 
+    browse = _browse_key(ev)
+    if browse is not None:  # no text, only filters the precomputed browse counts cover
+        return _browse_facets(snap, ev, _aggregate(snap, ev, browse), ordered)
     # the four single-valued facets from one count per cell of (EQF, country, mode, type): taken
     # over the rows that the other filters leave, each facet then fixes the other axes' choices
     rows = rows_but(*CUBE_AXES) if any(a in ev.masks for a in CUBE_AXES) else rows_but("")
@@ -402,6 +413,76 @@ def facets(engine: Engine, q: Any) -> dict[str, dict[str, int]]:
     ordered_out = {k: out[k] for k in ("eqf_level", "country", "participation_mode", "credential_type",
                                         "languages", "ects", "isced_f")}
     return ordered_out
+
+
+# Browsing without text (the landing page, a country's or a level's credentials) counts the whole
+# catalogue: those counts are kept per snapshot as one table of (EQF, country, mode, type, ECTS range)
+# cells, plus (cell, language combination) and (cell, ISCED-F combination) pairs, so a browse query's
+# facets cost a pass over the cells, not over a million rows.
+BROWSE_MASKS = {"status", "cluster_primary", *CUBE_AXES}
+
+
+@dataclass
+class Aggregate:
+    cells: np.ndarray  # shape (*cube_shape, len(ECTS_RANGES) + 1)
+    pairs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # per multi column: cell axes, combo, count
+
+
+def _browse_key(ev: Evaluation) -> tuple | None:
+    if ev.rank is not None or set(ev.masks) - BROWSE_MASKS:
+        return None
+    return ("status" in ev.masks, "cluster_primary" in ev.masks)
+
+
+def _aggregate(snap: Snapshot, ev: Evaluation, key: tuple) -> Aggregate:
+    found = snap.aggregates.get(key)
+    if found is not None:
+        return found
+    base = _all(ev.masks, snap.size, but=CUBE_AXES)
+    cube, width = snap.cube[base], len(ECTS_RANGES) + 1
+    cells = np.bincount(cube * width + snap.ects_bucket[base], minlength=snap.cube_shape_size * width)
+    pairs = {}
+    for column, multi in snap.multi.items():
+        key_of = cube * (multi.n_combos + 1) + (multi.combo[base] + 1)
+        uniq, counts = np.unique(key_of, return_counts=True)
+        combo = uniq % (multi.n_combos + 1) - 1
+        keep = combo >= 0
+        axes = np.stack(np.unravel_index(uniq[keep] // (multi.n_combos + 1), snap.cube_shape))
+        pairs[column] = (axes, combo[keep], counts[keep])
+    found = snap.aggregates[key] = Aggregate(cells=cells.reshape(*snap.cube_shape, width), pairs=pairs)
+    return found
+
+
+def _browse_facets(snap: Snapshot, ev: Evaluation, agg: Aggregate, ordered: Any) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    n_axes = len(CUBE_AXES)
+
+    def picked(view: np.ndarray, skip: int | None) -> np.ndarray:
+        for axis, name in enumerate(CUBE_AXES):
+            if axis != skip and name in ev.picks:
+                pick = ev.picks[name]
+                view = np.take(view, [pick] if 0 <= pick < view.shape[axis] else [], axis=axis)
+        return view
+
+    for axis, column in enumerate(CUBE_AXES):
+        counts = picked(agg.cells, axis).sum(axis=tuple(i for i in range(n_axes + 1) if i != axis))
+        if column == "eqf_level":
+            out[column] = ordered({str(level): int(counts[level]) for level in range(1, len(counts))})
+        else:
+            out[column] = ordered({v: int(counts[i + 1]) for i, v in enumerate(snap.vocab[column].values)})
+    for column in ("languages", "isced_f"):
+        axes, combo, counts = agg.pairs[column]
+        keep = np.ones(len(combo), dtype=bool)
+        for axis, name in enumerate(CUBE_AXES):
+            if name in ev.picks:
+                keep &= axes[axis] == ev.picks[name]
+        multi = snap.multi[column]
+        out[column] = multi.spread(np.bincount(combo[keep], weights=counts[keep], minlength=multi.n_combos))
+    buckets = picked(agg.cells, None).sum(axis=tuple(range(n_axes)))
+    out["ects"] = {(f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g}+"): int(buckets[i + 1])
+                   for i, (lo, hi) in enumerate(ECTS_RANGES)}
+    return {k: out[k] for k in ("eqf_level", "country", "participation_mode", "credential_type",
+                                "languages", "ects", "isced_f")}
 
 
 def _multi_counts(snap: Snapshot, column: str, rows: np.ndarray) -> dict[str, int]:
