@@ -12,10 +12,11 @@ goes to columns prefixed ``x_`` that the raw record keeps. Values stay as the fe
 
 - course: ``dc:identifier`` (the first without ``xsi:type``) -> source_record_id; ``dc:title`` ->
   title (``xml:lang`` -> title_language, titles in further languages -> ``title@<lang>``);
-  ``dc:description`` without a type (else ``abstract``) -> description; typed descriptions
-  (XCRI terms): learningOutcome and ``<learningOutcome>`` -> learning_outcomes (joined with
-  "\\n"), assessmentStrategy and ``mlo:assessment`` -> assessment_type, others ->
-  ``x_<type>``; ``mlo:prerequisite`` / entry requirements -> prerequisites; ``mlo:url`` -> url;
+  ``dc:description`` without a type (else ``abstract``, else the 1.1 type ``aim``) -> description;
+  typed descriptions (XCRI terms): learningOutcome and ``<learningOutcome>`` -> learning_outcomes
+  (joined with "\\n"), assessmentStrategy and ``mlo:assessment`` -> assessment_type, others ->
+  ``x_<type>``; ``mlo:prerequisite`` / entry requirements / the 1.1 type ``prerequisites`` ->
+  prerequisites; ``mlo:url`` -> url;
   ``mlo:credit`` -> credit / credit_unit (``credit:scheme``; ECTS, CATS, SCQF, CQFW preferred when
   several are given, all kept in ``x_credits``) and its level -> eqf_level or nqf_level +
   nqf_framework when the scheme is a framework (SCQF, CQFW, FHEQ, RQF, EQF...), else
@@ -309,6 +310,7 @@ def _record(course: etree._Element, provider: dict[str, str | None],
     credits: list[tuple[str | None, str | None, str | None]] = []
     presentations: list[etree._Element] = []
     abstract = None
+    aims: list[str] = []   # 1.1 feeds may type every description, the course's own text as "aim"
 
     for child in course:
         name = _local(child.tag)
@@ -333,10 +335,12 @@ def _record(course: etree._Element, provider: dict[str, str | None],
             elif kind.lower() in ("assessmentstrategy", "assessment"):
                 if value:
                     assessments.append(value)
-            elif kind.lower() in ("entryprofile", "entryrequirements", "prerequisite"):
+            elif kind.lower() in ("entryprofile", "entryrequirements", "prerequisite", "prerequisites"):
                 if value:
                     prerequisites.append(value)
             else:
+                if kind.lower() == "aim" and value:
+                    aims.append(value)
                 _put(rec, f"x_{_snake(kind)}", value, "\n")
         elif name == "abstract":
             abstract = _markup(child)
@@ -390,7 +394,7 @@ def _record(course: etree._Element, provider: dict[str, str | None],
             else:
                 _put(rec, "x_other_titles", _text(t))
 
-    rec["description"] = "\n\n".join(descriptions) if descriptions else abstract
+    rec["description"] = "\n\n".join(descriptions) if descriptions else abstract or "\n\n".join(aims) or None
     rec["learning_outcomes"] = "\n".join(outcomes) or None
     rec["assessment_type"] = "\n".join(assessments) or None
     rec["prerequisites"] = "\n".join(prerequisites) or None

@@ -311,6 +311,43 @@ def test_xcri_1_1_feed(tmp_path):
     assert c["x_qualification_level"] == "2" and c["x_awarded_by"] == "City and Guilds"
 
 
+def test_xcri_1_1_typed_descriptions_aim_and_prerequisites(tmp_path):
+    """XCRI-CAP 1.1 feeds may type every description: the course text as xcriTerms:aim and the
+    entry requirements as xcriTerms:prerequisites (the 1.1 term is plural). Seen in a real
+    SQL-generated 1.1 feed, whose courses otherwise came out with no description at all."""
+    p = write(tmp_path, "typed11.xml", f"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <catalog xmlns="{NS11}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                 xmlns:xcriTerms="http://xcri.org/profiles/catalog/terms">
+          <provider>
+            <identifier>P1</identifier>
+            <title>Harbour College</title>
+            <course>
+              <identifier>BOAT1</identifier>
+              <title>Boat repair for beginners</title>
+              <description xsi:type="xcriTerms:aim"><div xmlns="http://www.w3.org/1999/xhtml"><p>Patch a hull.</p><p>Fix a rudder.</p></div></description>
+              <description xsi:type="xcriTerms:prerequisites">Able to swim 50 metres.</description>
+              <description xsi:type="xcriTerms:careerOutcome">Boatyard assistant.</description>
+            </course>
+            <course>
+              <identifier>BOAT2</identifier>
+              <title>Boat repair, advanced</title>
+              <description>Rebuild an engine.</description>
+              <description xsi:type="xcriTerms:aim">Aim kept apart.</description>
+            </course>
+          </provider>
+        </catalog>
+        """)
+    first, second = read(p).to_dict("records")
+    assert "Patch a hull." in first["description"] and "Fix a rudder." in first["description"]
+    assert first["x_aim"] == first["description"]
+    assert first["prerequisites"] == "Able to swim 50 metres."
+    assert "x_prerequisites" not in first or first["x_prerequisites"] is None
+    assert first["x_career_outcome"] == "Boatyard assistant."
+    # an untyped description still wins; the aim stays in its own column
+    assert second["description"] == "Rebuild an engine." and second["x_aim"] == "Aim kept apart."
+
+
 def test_catalog_without_courses_is_refused(tmp_path):
     p = write(tmp_path, "empty.xml", f'<catalog xmlns="{NS12}"><provider><title xmlns="http://purl.org/dc/elements/1.1/">X</title></provider></catalog>')
     with pytest.raises(SourceFileError, match=r"empty\.xml: the XCRI-CAP 1\.2 catalog holds no courses"):
