@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ WEIGHTS = (10.0, 2.0, 3.0, 3.0)  # as catalog.search ranks with bm25()
 K1, B = 1.2, 0.75
 _WORD = r"[^\W_]+"  # unicode61: letters and digits; the underscore separates
 CHUNK = 100_000
+MATCH_CACHE_BYTES = 128 * 1024 * 1024
 
 
 @dataclass
@@ -38,10 +40,16 @@ class TextIndex:
     n_rows: int
     avgdl: float
     prefix_cache: OrderedDict = field(default_factory=OrderedDict)
+    # the matches of recent queries' words (rows and bm25), like a search engine's query cache:
+    # the same words with other filters, another page or the facets cost no second pass
+    match_cache: OrderedDict = field(default_factory=OrderedDict)
+    match_cache_bytes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def prefix(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding a word that starts with ``word`` and the summed weighted frequency."""
-        found = self.prefix_cache.get(word)
+        with self.lock:
+            found = self.prefix_cache.get(word)
         if found is not None:
             return found
         lo = bisect.bisect_left(self.terms, word)
@@ -57,15 +65,32 @@ class TextIndex:
             dense = np.bincount(docs, weights=freq, minlength=len(self.doclen))  # no sort: one pass
             rows = np.flatnonzero(dense)
             found = (rows.astype(np.int32), dense[rows])
-        self.prefix_cache[word] = found
-        while len(self.prefix_cache) > 2000:
-            self.prefix_cache.popitem(last=False)
+        with self.lock:
+            self.prefix_cache[word] = found
+            while len(self.prefix_cache) > 2000:
+                self.prefix_cache.popitem(last=False)
         return found
 
     def search(self, query: str, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Row positions where every query word occurs as a word prefix, with FTS5's bm25 (lower is
         better, as FTS5 gives it)."""
-        words = tokens(query)  # as FTS5 gets them: a repeated word is a repeated phrase
+        words = tuple(tokens(query))  # as FTS5 gets them: a repeated word is a repeated phrase
+        with self.lock:
+            found = self.match_cache.get(words)
+            if found is not None:
+                self.match_cache.move_to_end(words)
+                return found
+        found = self._match(words, size)
+        with self.lock:
+            if words not in self.match_cache:
+                self.match_cache[words] = found
+                self.match_cache_bytes += found[0].nbytes + found[1].nbytes
+            while self.match_cache_bytes > MATCH_CACHE_BYTES and len(self.match_cache) > 1:
+                _, (rows, score) = self.match_cache.popitem(last=False)
+                self.match_cache_bytes -= rows.nbytes + score.nbytes
+        return found
+
+    def _match(self, words: tuple[str, ...], size: int) -> tuple[np.ndarray, np.ndarray]:
         hits = [self.prefix(w) for w in words]
         if not hits or any(len(h[0]) == 0 for h in hits):
             return np.empty(0, dtype=np.int64), np.empty(0)
