@@ -33,7 +33,7 @@ languages ("en"); ``elm:mode`` -> participation_mode (label); ``elm:learningSett
 ``x_learning_setting``; awarding body: ``elm:awardingOpportunity/elm:awardingBody`` (credential:
 the claim's ``elm:awardedBy``, else the issuer) -> awarding_body_name (``rov:legalName``) /
 awarding_body_id / country (its location's address country, alpha-2); ``elm:relatedESCOSkill``
-(of the specification and its outcomes) -> ``x_esco_skills``; ``elm:hasPart`` / ``isPartOf`` /
+(of the specification and its outcomes) -> ``x_esco_skills`` (one per line, "URI<TAB>prefLabel"); ``elm:hasPart`` / ``isPartOf`` /
 ``entitlesTo`` / ``specialisationOf`` -> ``x_`` columns (``isPartOf``, the inverse of a
 ``hasPart`` in the same document and an ``entitlesTo`` naming a Qualification / specification also
 -> stackability "stackable" and stacks_into: the larger credential's title, else its URI);
@@ -428,6 +428,13 @@ def _code(uri: Any) -> str:
     return str(uri).rstrip("/").rsplit("/", 1)[-1]
 
 
+def _skill(g: Graph, node: Any) -> str | None:
+    """An ESCO skill as "URI<TAB>English prefLabel" (the label where the document gives one)."""
+    uri = _uri(node)
+    label = _text(g, node, SKOS.prefLabel, prefer="en") if uri else None
+    return f"{uri}\t{label}" if uri and label else uri
+
+
 def _uri(node: Any) -> str | None:
     return str(node) if isinstance(node, URIRef) else None
 
@@ -602,8 +609,8 @@ class _Mapper:
         outcomes, skills = [], []
         for lo in _objs(g, node, ELM.learningOutcome):
             outcomes.append(_label(g, lo, lang) if not isinstance(lo, Literal) else str(lo))
-            skills.extend(_uri(s) for s in _objs(g, lo, ELM.relatedESCOSkill))
-        skills.extend(_uri(s) for s in _objs(g, node, ELM.relatedESCOSkill))
+            skills.extend(_skill(g, s) for s in _objs(g, lo, ELM.relatedESCOSkill))
+        skills.extend(_skill(g, s) for s in _objs(g, node, ELM.relatedESCOSkill))
         summary = _join((_note(g, n, lang) for n in _objs(g, node, ELM.learningOutcomeSummary)), "\n")
         rec["learning_outcomes"] = _join(outcomes, "\n") or summary
         if summary and outcomes:

@@ -360,6 +360,10 @@ def _achievement(ach: dict, credential: dict | None, version: int) -> dict[str, 
             _put(rec, "quality_assurance", text or None, "\n")
             _put(rec, "x_qa_code", code)
             _put(rec, "x_qa_url", _s(al.get("targetUrl")))
+        elif "data.europa.eu/esco/skill/" in (_s(al.get("targetUrl")) or "") or framework.strip().upper() == "ESCO":
+            uri = _s(al.get("targetUrl")) or code
+            if uri:  # an ESCO skill the issuer aligned the badge to
+                _put(rec, "x_esco_skills", f"{uri}\t{tname}" if tname else uri, "\n")
         elif _OUTCOME.search(kind):
             if tname or desc:
                 outcomes.append(tname or desc)

@@ -177,7 +177,8 @@ def test_ob2_badge_class(tmp_path):
     assert (r["credit"], r["credit_unit"], r["eqf_level"]) == ("5", "ECTS", "5")
     assert (r["awarding_body_name"], r["awarding_body_id"]) == ("Example Academy", "https://badges.example.org/issuer")
     assert r["url"] == "https://badges.example.org/badges/sql-basics/criteria"
-    assert r["x_alignments"] == "Use SQL (ESCO)"
+    # an alignment to an ESCO skill is a source-given skill link (kept with method "source")
+    assert r["x_esco_skills"] == "http://data.europa.eu/esco/skill/x\tUse SQL" and "x_alignments" not in r
     assert r["x_tags"] == "sql; data"
     assert r["verification"] == "Open Badges"
     assert r["x_ob_version"] == "2.0"

@@ -19,6 +19,7 @@ import pandas as pd
 from clearinghouse import descriptor as d
 from transforms import credits, dates, isced, languages, levels, modes, money, places
 from transforms import text as textx
+from transforms.skills import keep_source_links
 from transforms.candidate import TITLE_PREFIX
 from transforms.result import NOTHING, Derived, Flag, Problem
 
@@ -108,6 +109,7 @@ def _country(value: str) -> Derived:
 
 
 ESCO_LINK_KEYS = ("uri", "label", "confidence", "method")
+SOURCE_SKILLS = "x_esco_skills"  # connectors: one ESCO URI per line, optionally a tab and its label
 
 
 def _tag_skills(tagger: Any, titles: list, outcomes: list, descriptions: list) -> list:
@@ -125,6 +127,29 @@ def _tag_skills(tagger: Any, titles: list, outcomes: list, descriptions: list) -
         version = links[0].get("esco_version") or "unknown"
         out.append(([{k: link[k] for k in ESCO_LINK_KEYS} for link in links],
                     f"{links[0]['method']} tagging against ESCO {version} (confidence per link)"))
+    return out
+
+
+def _with_source_skills(given: list, tagged: list, tagger: Any) -> list:
+    """Skills the source itself names (ELM relatedESCOSkill, Open Badges alignments to ESCO) come
+    first, method ``source`` and confidence 1; the tagger's links to other skills follow. A link
+    without a label gets ESCO's preferred label when a download is loaded."""
+    skillset = getattr(tagger, "skillset", None)
+    out = []
+    for raw, found in zip(given, tagged):
+        items = [dict(zip(("uri", "label"), line.split("\t", 1))) for line in (raw or "").splitlines() if line.strip()]
+        links = keep_source_links(items)
+        if not links:
+            out.append(found)
+            continue
+        for link in links:
+            known = skillset.get(link["uri"]) if skillset is not None and not link["label"] else None
+            if known is not None:
+                link["label"] = known.preferred_label()
+        seen = {link["uri"] for link in links}
+        merged = [{k: link[k] for k in ESCO_LINK_KEYS} for link in links]
+        merged += [link for link in (found[0] if found else []) if link["uri"] not in seen]
+        out.append((merged, "given by the source" + (f"; others by {found[1]}" if found else "")))
     return out
 
 
@@ -178,7 +203,8 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
              for k in ("prerequisites", "grading", "licence", "awarding_body_name")}
     title_cols = [c for c in frame.columns if c.startswith(TITLE_PREFIX)]
     other_titles = {c[len(TITLE_PREFIX):]: _apply_values(col(c), textx.clean_text) for c in title_cols}
-    skills = _tag_skills(ctx.tagger, titles, outcomes, descriptions)
+    skills = _with_source_skills(col(SOURCE_SKILLS), _tag_skills(ctx.tagger, titles, outcomes, descriptions),
+                                 ctx.tagger)
     # after tagging: the ESCO links are one of the inputs the ISCED-F inference uses
     derived["isced_f"] = isced.derive_column(col("isced_f"), *map(col, isced.SUBJECT_COLUMNS),
                                              [s[0] if s else None for s in skills], titles, descriptions)
