@@ -603,11 +603,15 @@ app.add_typer(skills_app, name="skills")
 def skills_evaluate(
     esco: Annotated[Optional[Path], typer.Option("--esco", help="ESCO download (default: $CLEARINGHOUSE_ESCO).")] = None,
     n: Annotated[int, typer.Option("--n", min=10, max=100_000, help="Labelled items per set.")] = 500,
+    source_links: Annotated[Optional[list[Path]], typer.Option(
+        "--source-links", help="ELM JSON-LD files whose outcomes name ESCO skills: one more labelled set.")] = None,
     fmt: FormatOpt = Fmt.table,
 ):
-    """Precision, recall and F1 of the lexical tagger on labelled sets built from ESCO itself."""
+    """Precision, recall and F1 of the lexical tagger on labelled sets built from ESCO itself (and,
+    with --source-links, from the skills publishers link their outcomes to)."""
     from transforms.skills import ESCO_ENV, LexicalTagger, load_skillset
-    from transforms.skills_eval import evaluate, labelled_set_from_alt_labels, labelled_set_from_descriptions
+    from transforms.skills_eval import (evaluate, labelled_set_from_alt_labels, labelled_set_from_descriptions,
+                                        labelled_set_from_source_links)
 
     path = esco or os.environ.get(ESCO_ENV)
     if not path:
@@ -618,8 +622,17 @@ def skills_evaluate(
         fail(f"--esco {path}: {exc}")
     tagger = LexicalTagger(skillset)
     rows = []
-    for name, labelled in (("alt labels", labelled_set_from_alt_labels(skillset, n=n)),
-                           ("descriptions without labels", labelled_set_from_descriptions(skillset, n=n))):
+    sets = [("alt labels", labelled_set_from_alt_labels(skillset, n=n)),
+            ("descriptions without labels", labelled_set_from_descriptions(skillset, n=n))]
+    if source_links:
+        missing = [str(p) for p in source_links if not p.is_file()]
+        if missing:
+            fail(f"--source-links: no such file: {missing[0]}")
+        pairs = labelled_set_from_source_links(source_links)
+        if not pairs:
+            fail("--source-links: no learning outcome with relatedESCOSkill in those files")
+        sets.append((f"source links ({len(source_links)} files)", pairs))
+    for name, labelled in sets:
         res = evaluate(tagger, labelled)
         rows.append({"set": name, **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}})
     _emit(rows, fmt, ["set", "n", "precision", "recall", "f1"], title=f"lexical tagger, {len(skillset)} skills")

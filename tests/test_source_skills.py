@@ -3,6 +3,7 @@ record's esco_skills with method "source" and confidence 1, before the tagger's 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,22 @@ def test_open_badges_alignment_to_esco_is_kept_and_labelled(tmp_path):
                                    "method": "source"}]
     # the alignment that is not an ESCO skill is not made one
     assert all("teamwork" not in link["uri"] for link in rec["esco_skills"])
+
+
+@pytest.mark.skipif(not ANNEX1.is_file(), reason=f"shared ELM sample not at {ANNEX1}")
+def test_evaluate_on_the_links_publishers_give(tmp_path):
+    """`skills evaluate --source-links` scores the tagger on outcome-to-skill links from real ELM
+    documents: the Annex I sample links two outcomes to four ESCO skills."""
+    from transforms.skills_eval import labelled_set_from_source_links
+
+    pairs = labelled_set_from_source_links([ANNEX1])
+    assert len(pairs) == 4 and {text for text, _ in pairs} == {"Communication, collaboration and creativity",
+                                                                "Developing digital content"}
+    esco = Path(__file__).parent / "data" / "esco-v1.2.0-de-fr"
+    rows = json.loads(run_cli("skills", "evaluate", "--esco", str(esco), "--n", "10", "--source-links", str(ANNEX1),
+                              "--format", "json", home=tmp_path).stdout)
+    (row,) = [r for r in rows if r["set"].startswith("source links")]
+    assert row["n"] == 4 and 0.0 <= row["f1"] <= 1.0
+    bad = run_cli("skills", "evaluate", "--esco", str(esco), "--source-links", str(tmp_path / "nope.jsonld"),
+                  home=tmp_path, check=False)
+    assert bad.returncode == 1 and "no such file" in bad.stderr and "Traceback" not in bad.stderr

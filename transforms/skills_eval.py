@@ -14,6 +14,8 @@ are drawn, so the gold is certain.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import random
 import re
 
@@ -75,6 +77,48 @@ def labelled_set_from_descriptions(skillset: SkillSet, n: int = 500, seed: int =
     rng = random.Random(seed)
     rng.shuffle(pool)
     return pool[:n]
+
+
+def labelled_set_from_source_links(paths: list[Path]) -> list[tuple[str, str]]:
+    """(outcome text, ESCO skill URI) pairs that sources give themselves: every ELM learning
+    outcome (JSON-LD) with ``relatedESCOSkill``, its title or prefLabel as the text. Real
+    publishers' links, so a test of the tagger against people's judgement, not ESCO's own wording."""
+    import json
+
+    out: list[tuple[str, str]] = []
+
+    def text_of(node: dict) -> str | None:
+        for key in ("title", "prefLabel", "name"):
+            value = node.get(key)
+            if isinstance(value, dict):
+                value = value.get("en") or next(iter(value.values()), None)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            skills = node.get("relatedESCOSkill")
+            text = text_of(node) if skills else None
+            if skills and text:
+                for skill in skills if isinstance(skills, list) else [skills]:
+                    uri = skill.get("id") if isinstance(skill, dict) else skill
+                    if isinstance(uri, str) and (text, uri) not in out:
+                        out.append((text, uri))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for path in paths:
+        try:
+            walk(json.loads(Path(path).read_text(encoding="utf-8-sig")))
+        except (OSError, ValueError):
+            continue  # not JSON(-LD): no links read from it
+    return out
 
 
 def evaluate(tagger, labelled: list[tuple[str, str]], top_k: int = 5) -> dict:
