@@ -53,9 +53,13 @@ def connect(url: str) -> Engine:
 
 
 def dispose_all() -> None:
+    """Close every catalogue connection and drop the search indexes held for them."""
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+    import sys
+    if "catalog.columnar" in sys.modules:  # loaded only by searches on SQLite
+        sys.modules["catalog.columnar"].forget()
 
 
 @dataclass
