@@ -22,9 +22,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from catalog import textindex
+from catalog.facets import ECTS_RANGES, FACET_ORDER, range_label
 from catalog.fts import tokens
 
-ECTS_RANGES = ((0, 5), (5, 10), (10, 30), (30, 60), (60, None))
 _CODED = ("source", "country", "participation_mode", "credential_type")
 _MULTI = ("languages", "isced_f")
 FLAGS = ("cluster_primary", "stackable")
@@ -406,13 +406,11 @@ def facets(engine: Engine, q: Any) -> dict[str, dict[str, int]]:
     out["languages"] = _multi_counts(snap, "languages", rows_but("languages"))
     values = snap.ects[rows_but("ects")]
     values = values[~np.isnan(values)]
-    out["ects"] = {(f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g}+"):
+    out["ects"] = {range_label(lo, hi):
                    int(np.count_nonzero((values >= lo) & (values < hi if hi is not None else True)))
                    for lo, hi in ECTS_RANGES}
     out["isced_f"] = _multi_counts(snap, "isced_f", ev.matched if full else cand[ev.matched])
-    ordered_out = {k: out[k] for k in ("eqf_level", "country", "participation_mode", "credential_type",
-                                        "languages", "ects", "isced_f")}
-    return ordered_out
+    return {k: out[k] for k in FACET_ORDER}
 
 
 # Browsing without text (the landing page, a country's or a level's credentials) counts the whole
@@ -479,10 +477,8 @@ def _browse_facets(snap: Snapshot, ev: Evaluation, agg: Aggregate, ordered: Any)
         multi = snap.multi[column]
         out[column] = multi.spread(np.bincount(combo[keep], weights=counts[keep], minlength=multi.n_combos))
     buckets = picked(agg.cells, None).sum(axis=tuple(range(n_axes)))
-    out["ects"] = {(f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g}+"): int(buckets[i + 1])
-                   for i, (lo, hi) in enumerate(ECTS_RANGES)}
-    return {k: out[k] for k in ("eqf_level", "country", "participation_mode", "credential_type",
-                                "languages", "ects", "isced_f")}
+    out["ects"] = {range_label(lo, hi): int(buckets[i + 1]) for i, (lo, hi) in enumerate(ECTS_RANGES)}
+    return {k: out[k] for k in FACET_ORDER}
 
 
 def _multi_counts(snap: Snapshot, column: str, rows: np.ndarray) -> dict[str, int]:

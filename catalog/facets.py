@@ -14,7 +14,11 @@ _COLUMN_FACETS = {"eqf_level": "eqf", "country": "country", "participation_mode"
                   "credential_type": "type"}
 
 
-def _range_label(lo: float, hi: float | None) -> str:
+FACET_ORDER = (*_COLUMN_FACETS, "languages", "ects", "isced_f")
+
+
+def range_label(lo: float, hi: float | None) -> str:
+    """The ECTS facet's bucket name: "5-10", "60+"."""
     return f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g}+"
 
 
@@ -51,10 +55,10 @@ def sql_facets(engine: Engine, q: Query) -> dict[str, dict[str, int]]:
             for lo, hi in ECTS_RANGES
         ]
         row = conn.execute(select(*buckets)).one()
-        out["ects"] = {_range_label(lo, hi): int(n or 0) for (lo, hi), n in zip(ECTS_RANGES, row)}
+        out["ects"] = {range_label(lo, hi): int(n or 0) for (lo, hi), n in zip(ECTS_RANGES, row)}
         sub = base_query(q, dialect, light=True).subquery()
         out["isced_f"] = _multi_counts(conn, sub.c.isced_f, dialect)
-    return {k: out[k] for k in (*_COLUMN_FACETS, "languages", "ects", "isced_f")}
+    return {k: out[k] for k in FACET_ORDER}
 
 
 def _grouping_sets(conn, sub, columns: list[str]) -> dict[str, dict[str, int]]:
@@ -88,4 +92,4 @@ def _multi_counts(conn, column, dialect: str) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-__all__ = ["facets", "ECTS_RANGES"]
+__all__ = ["facets", "ECTS_RANGES", "FACET_ORDER", "range_label"]
