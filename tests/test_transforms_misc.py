@@ -67,11 +67,23 @@ def test_iso_date_problems(text, rule):
     assert [(p.field, p.rule) for p in d.problems] == [("start_date", rule)]
 
 
+@pytest.mark.parametrize("text", [
+    "OU qualifications have up to three start points in the year, October, February or April.",
+    "Start dates are agreed with each employer",
+])
+def test_iso_date_prose_is_flagged_not_quarantined(text):
+    """A text about dates with no number in it (XCRI-CAP <start> text, as the Open University's
+    feed gives it for qualifications) is no date and no wrong date either."""
+    d = iso_date(text, "start_date")
+    assert d.values == {} and d.problems == ()
+    assert [f.code for f in d.flags] == ["date-as-text"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("6 weeks", "P6W"), ("3 Monate", "P3M"), ("10 Tage", "P10D"), ("P6W", "P6W"), ("p3m", "P3M"),
     ("1 Jahr 6 Monate", "P1Y6M"), ("40 Stunden", "PT40H"), ("1 month 2 weeks", "P1M14D"),
     ("ca. 6 Wochen", "P6W"), ("12 semaines", "P12W"), ("3 mesi", "P3M"), ("2 tygodnie", "P2W"),
-    ("2,5 Tage", "P2.5D"), ("PT10H", "PT10H"),
+    ("2,5 Tage", "P2.5D"), ("PT10H", "PT10H"), ("9 months (approx)", "P9M"), ("4 years (approx)", "P4Y"),
 ])
 def test_iso_duration(text, expected):
     d = iso_duration(text)

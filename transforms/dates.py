@@ -48,7 +48,8 @@ def iso_date(text: str | None, field: str = "start_date", dayfirst: bool = True)
     a time as XLSX cells give it), numeric ('01.09.2025', '1/9/2025', day first unless
     dayfirst=False), with month names in en/de/fr/es/it/nl/pl ('1er septembre 2025',
     '1. September 2025', 'September 1, 2025'), and Excel serial day numbers ('45901').
-    A month without a day gives 'YYYY-MM' with a flag. Unparseable -> Problem."""
+    A month without a day gives 'YYYY-MM' with a flag. A text of words with no number in it
+    ("up to three start points in the year") -> no value and a flag. Unparseable -> Problem."""
     raw = as_text(text)
     if raw is None:
         return Derived()
@@ -88,6 +89,12 @@ def iso_date(text: str | None, field: str = "start_date", dayfirst: bool = True)
                 value = _build(int(years[0]), months[0], int(days[0]), raw, field)
             elif len(years) == 1 and not days:
                 value = _build(int(years[0]), months[0], None, raw, field)
+    if value is None and not re.search(r"\d", t) and len(re.findall(r"[^\W\d_]{2,}", t)) >= 4:
+        # prose about dates ("OU qualifications have up to three start points in the year,
+        # October, February or April.", as XCRI-CAP <start> text may be): no date to take, but
+        # not a wrong one either
+        return Derived(flags=(Flag(field, "date-as-text",
+                                   f"'{shorten(raw)}' is a text about dates, not a date; left empty."),))
     if value is None:
         return Derived(problems=(Problem(field, "unparseable", f"'{shorten(raw)}' is not a date we can read."),))
     if isinstance(value, Derived):
@@ -135,6 +142,7 @@ def iso_duration(text: str | None) -> Derived:
     parts: dict[str, float] = {}
     rest = fold(t)
     rest = re.sub(r"\b(ca|approx|approximately|about|circa|etwa|rund|environ|aprox|circa|ongeveer|około|ok)\b\.?", " ", rest)
+    rest = re.sub(r"[()\[\]]", " ", rest)  # "9 months (approx)"
     pairs = re.findall(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+\.?)", rest)
     leftover = re.sub(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+\.?)", " ", rest)
     leftover = re.sub(r"\b(and|und|et|y|e|en|i|,)\b", " ", leftover).strip(" ,")
