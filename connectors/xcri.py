@@ -22,7 +22,8 @@ goes to columns prefixed ``x_`` that the raw record keeps. Values stay as the fe
   nqf_framework when the scheme is a framework (SCQF, CQFW, FHEQ, RQF, EQF...), else
   ``x_credit_level``; ``mlo:qualification`` -> ``x_qualification*`` (``accreditedBy`` -> qa_body);
   ``dc:subject`` -> ``x_jacs`` / ``x_ldcs`` (codes) and ``x_subjects`` (labels);
-  credential_type is "course".
+  credential_type is "course", or "qualification" when the course's ``mlo:qualification`` has its
+  own title (the course is the qualification).
 - presentations: start / end (the ``dtf`` attribute when given, else the text) and cost from the
   first presentation (all distinct values in ``x_start_dates``, ``x_end_dates``, ``x_costs`` when
   presentations differ); attendanceMode -> participation_mode, languages of instruction and
@@ -398,7 +399,7 @@ def _record(course: etree._Element, provider: dict[str, str | None],
     rec["learning_outcomes"] = "\n".join(outcomes) or None
     rec["assessment_type"] = "\n".join(assessments) or None
     rec["prerequisites"] = "\n".join(prerequisites) or None
-    rec["credential_type"] = "course"
+    rec["credential_type"] = "qualification" if _is_its_qualification(rec) else "course"
     _credits(credits, rec)
     _presentations(presentations, rec)
 
@@ -409,6 +410,16 @@ def _record(course: etree._Element, provider: dict[str, str | None],
         if value is not None and rec.get(key) is None:
             rec[key] = value
     return rec
+
+
+def _is_its_qualification(rec: dict[str, str | None]) -> bool:
+    """The course is the qualification itself when its ``mlo:qualification`` has the course's own
+    title (the Open University lists "BA (Honours) History" as a course leading to "BA (Honours)
+    History"); otherwise it is a course that leads to one."""
+    def norm(s: str | None) -> str:
+        return re.sub(r"\s+", " ", s or "").strip().casefold()
+    title = norm(rec.get("title"))
+    return bool(title) and any(norm(q) == title for q in (rec.get("x_qualification") or "").split(SEP))
 
 
 def _subject(el: etree._Element, rec: dict[str, str | None]) -> None:
