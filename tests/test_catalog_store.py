@@ -163,3 +163,13 @@ def test_postgresql_full_text_stems_by_record_language():
         from sqlalchemy import inspect
         indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes("credentials")}
         assert indexes["ix_credentials_search_vector"]["column_names"] == ["search_vector"]
+
+
+def test_a_title_with_an_underscored_code_is_found_by_its_title(engine):
+    """Credential Registry names carry program codes ("Master of Business Administration
+    (MBA_201404)", Western Governors University): searching the whole title, or the code, finds it."""
+    deliver(engine, [rec("W1", "Master of Business Administration (MBA_201404)"),
+                     rec("W2", "Master of Science, Accounting (MSACC_202503)")])
+    for query in ("Master of Business Administration (MBA_201404)", "MBA_201404", "mba 201404"):
+        found, _ = catsearch.search(engine, catsearch.Query(text=query))
+        assert [r["source_record_id"] for r in found] == ["W1"], query
