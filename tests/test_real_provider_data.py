@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,10 @@ def count_records(path: Path, how: str) -> int:
     if how == "xcri-courses":  # <course> elements directly under a provider
         root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
         return sum(1 for ns in XCRI_NS for _ in root.iterfind(f"{{{ns}}}provider/{{{ns}}}course"))
+    if how == "json-resource":  # one typed resource: no array, no @graph, no envelope
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        assert isinstance(doc, dict) and "@graph" not in doc and "decoded_resource" not in doc
+        return 1 if (doc.get("@type") or doc.get("type")) else 0
     raise ValueError(f"unknown count method {how!r} in {MANIFEST}")
 
 
@@ -97,6 +102,13 @@ def test_accepted_records_are_in_the_catalogue(ingested, tmp_path):
         assert r["description"] is None or "<" not in r["description"], r["source_record_id"]
         if doc.get("country"):
             assert r["country"] == doc["country"]
+    expect = doc.get("expect") or {}
+    if "credential_type" in expect:
+        assert Counter(r["credential_type"] for r in records) == expect["credential_type"]
+    if "ects" in expect:
+        assert [r["ects"] for r in records] == [expect["ects"]]
+    if "esco_skills_method" in expect:
+        assert {s["method"] for r in records for s in r["esco_skills"]} == {expect["esco_skills_method"]}
     # a title picked from the middle of the document is found by searching for it
     probe = sorted(records, key=lambda r: r["id"])[len(records) // 2]
     found = json.loads(run_cli("search", probe["title"], "--all-members", "--format", "json",
