@@ -152,6 +152,8 @@ def test_split_list():
     ("bezpłatnie", None, {"amount": 0.0, "currency": None}, []),
     ("$99", None, {"amount": 99.0, "currency": "USD"}, ["currency-guessed"]),
     ("100", None, {"amount": 100.0, "currency": None}, ["currency-missing"]),
+    ("0.0000", None, {"amount": 0.0, "currency": None}, ["price-zero-unqualified"]),
+    ("0 EUR", None, {"amount": 0.0, "currency": "EUR"}, []),
     ("250 GBP", "EUR", {"amount": 250.0, "currency": "GBP"}, ["currency-mismatch"]),
 ])
 def test_derive_price(price, currency, expected, flags):

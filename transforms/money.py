@@ -130,6 +130,11 @@ def derive_price(price: str | None, currency: str | None = None) -> Derived:
                           f"Price '{shorten(raw)}' is in {codes[0]} but the currency column says {col_code}; {codes[0]} is used."))
     if code is None and amount > 0:
         flags.append(Flag("price", "currency-missing", f"Price '{shorten(raw)}' has no currency."))
+    if amount == 0 and not codes and "free" not in phrases:
+        # a bare '0.0000' (XCRI-CAP <cost> as Adam Smith College's feed fills it for most
+        # courses): a fee of nothing, or a fee nobody entered
+        flags.append(Flag("price", "price-zero-unqualified",
+                          f"Price '{shorten(raw)}' is a bare zero; read as no fee, though the source may mean none was given."))
     value = {"amount": round(amount, 2), "currency": code}
     how = "no fee" if "free" in phrases and not numbers_in(rest) else "amount as given"
     return Derived(values={"price": value}, flags=tuple(flags),
