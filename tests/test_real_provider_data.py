@@ -1,8 +1,10 @@
 """Real provider documents that are not in the repo (tests/data/real_provider_data/manifest.yaml):
-whole feeds and registry records as their publishers wrote them, through the command line with
-``--format auto``. Every record read is accepted or quarantined (counted here in the document
-itself, not by the connector), the quarantine holds exactly the expected records for the expected
-rule, nothing crashes, and what was accepted is in the catalogue and searchable.
+whole feeds and registry records as their publishers wrote them, registered as sources (format
+auto-detected) and run through the command line in one ``clearinghouse run``. Every record read
+is accepted or quarantined (counted here in the document itself, not by the connector), the
+quarantine holds exactly the expected records for the expected rule, nothing crashes, what was
+accepted is in the catalogue and searchable, and it is published again as ELM, CTDL and OB 3.0
+that their validators accept.
 
 The documents are read from $CLEARINGHOUSE_REAL_DATA, else from the folder ``realdata`` beside
 ``shared``; without them the tests skip and say where they looked."""
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +26,8 @@ from tests.conftest import REPO, SHARED, run_cli
 MANIFEST = REPO / "tests" / "data" / "real_provider_data" / "manifest.yaml"
 DOCUMENTS = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["documents"]
 XCRI_NS = ("http://xcri.org/profiles/1.2/catalog", "http://xcri.org/profiles/catalog")
+OB3_SCHEMA = (SHARED / "reference" / "open-badges" / "edubadges-ob3-examples" / "schemas"
+              / "ob_v3p0_achievementcredential_schema.json")
 
 
 def real_data_dir() -> Path:
@@ -32,11 +37,7 @@ def real_data_dir() -> Path:
 
 
 def document_path(doc: dict) -> Path:
-    path = real_data_dir() / doc["file"]
-    if not path.is_file():
-        pytest.skip(f"real provider document {doc['file']} not found under {real_data_dir()} "
-                    f"(set CLEARINGHOUSE_REAL_DATA; origin: {doc['origin']['repo']} {doc['origin']['path']})")
-    return path
+    return real_data_dir() / doc["file"]
 
 
 def count_records(path: Path, how: str) -> int:
@@ -51,51 +52,78 @@ def count_records(path: Path, how: str) -> int:
     raise ValueError(f"unknown count method {how!r} in {MANIFEST}")
 
 
-@pytest.fixture(scope="module", params=DOCUMENTS, ids=[d["source"] for d in DOCUMENTS])
-def ingested(request, tmp_path_factory):
-    doc = request.param
+def accepted_count(doc: dict) -> int:
+    return doc["records"] - len(doc.get("quarantined") or {})
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    """Every document found, registered as a source, through one `clearinghouse run`."""
+    present = [d for d in DOCUMENTS if document_path(d).is_file()]
+    if not present:
+        pytest.skip(f"no real provider document found under {real_data_dir()} (set CLEARINGHOUSE_REAL_DATA; "
+                    f"tests/data/real_provider_data/README.md says where they come from)")
+    home = tmp_path_factory.mktemp("real")
+    registry = home / "sources.yaml"
+    registry.write_text(yaml.safe_dump({"sources": [
+        {"key": d["source"], "path": str(document_path(d)), **({"country": d["country"]} if d.get("country") else {})}
+        for d in present]}), encoding="utf-8")
+    res = run_cli("run", "--sources", str(registry), "--output", "json", home=home, check=False)
+    summaries = {s["source"]: s for s in json.loads(res.stdout or "[]")}
+    return home, res, summaries
+
+
+@pytest.fixture(params=DOCUMENTS, ids=[d["source"] for d in DOCUMENTS])
+def doc(request):
+    d = request.param
+    if not document_path(d).is_file():
+        pytest.skip(f"real provider document {d['file']} not found under {real_data_dir()} "
+                    f"(set CLEARINGHOUSE_REAL_DATA; origin: {d['origin']['repo']} {d['origin']['path']})")
+    return d
+
+
+def test_the_copy_is_the_recorded_one(doc):
     path = document_path(doc)
-    home = tmp_path_factory.mktemp(doc["source"])
-    args = ["ingest", str(path), "--source", doc["source"], "--format", "auto", "--output", "json"]
-    if doc.get("country"):
-        args += ["--country", doc["country"]]
-    res = run_cli(*args, home=home, check=False)
-    return doc, path, home, res
-
-
-def test_the_copy_is_the_recorded_one(ingested):
-    doc, path, _, _ = ingested
     assert hashlib.sha256(path.read_bytes()).hexdigest() == doc["sha256"], (
         f"{path} is not the copy the manifest's figures were taken from")
     assert count_records(path, doc["count"]) == doc["records"]
 
 
-def test_every_record_read_is_accepted_or_quarantined(ingested):
-    doc, _, home, res = ingested
+def test_every_record_read_is_accepted_or_quarantined(catalogue, doc):
+    _, res, summaries = catalogue
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr
-    [summary] = json.loads(res.stdout)
-    assert summary["source"] == doc["source"]
+    summary = summaries[doc["source"]]
     assert summary["read"] == doc["records"]
     assert summary["accepted"] + summary["quarantined"] == summary["read"]
     assert summary["quarantined"] == len(doc.get("quarantined") or {})
 
 
-def test_quarantine_holds_exactly_the_expected_records(ingested):
-    doc, _, home, _ = ingested
-    held = json.loads(run_cli("quarantine", "--format", "json", home=home).stdout)
+def test_quarantine_holds_exactly_the_expected_records(catalogue, doc):
+    home, _, _ = catalogue
+    held = json.loads(run_cli("quarantine", "--source", doc["source"], "--format", "json", home=home).stdout)
     got = {q["source_record_id"]: [(r["field"], r["rule"]) for r in q["reasons"]] for q in held}
     want = {str(k): [tuple(v)] for k, v in (doc.get("quarantined") or {}).items()}
     assert got == want
     assert all(q["locator"] and q["raw"] and all(r["message"] for r in q["reasons"]) for q in held)
 
 
-def test_accepted_records_are_in_the_catalogue(ingested, tmp_path):
-    doc, _, home, _ = ingested
-    out = tmp_path / "all.jsonl"
+@pytest.fixture(scope="module")
+def exported(catalogue, tmp_path_factory):
+    home, _, _ = catalogue
+    out = tmp_path_factory.mktemp("export") / "all.jsonl"
     run_cli("export", str(out), "--format", "jsonl", home=home)
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == doc["records"] - len(doc.get("quarantined") or {})
+    by_source: dict[str, list[dict]] = {}
+    for line in out.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        by_source.setdefault(r["source"], []).append(r)
+    return by_source
+
+
+def test_accepted_records_are_in_the_catalogue(catalogue, exported, doc):
+    home, _, _ = catalogue
+    records = exported.get(doc["source"], [])
+    assert len(records) == accepted_count(doc)
     assert len({r["source_record_id"] for r in records}) == len(records)
     for r in records:
         assert r["title"] and r["provenance"]["locator"] and r["provenance"]["file_sha256"] == doc["sha256"]
@@ -112,5 +140,24 @@ def test_accepted_records_are_in_the_catalogue(ingested, tmp_path):
     # a title picked from the middle of the document is found by searching for it
     probe = sorted(records, key=lambda r: r["id"])[len(records) // 2]
     found = json.loads(run_cli("search", probe["title"], "--all-members", "--format", "json",
-                               "--limit", "50", home=home).stdout)
+                               "--limit", "100", home=home).stdout)
     assert probe["id"] in {r["id"] for r in found}
+
+
+@pytest.mark.parametrize("fmt, profile", [("elm-ttl", "loq"), ("ctdl-jsonld", "ctdl"), ("ob3", "ob3")])
+def test_published_again_in_the_standards_and_valid(catalogue, exported, tmp_path, fmt, profile):
+    """The real records out as ELM (LOQ shapes), CTDL (registry JSON Schemas) or OB 3.0 (its JSON
+    Schema): what is written conforms, and every record is either written or reported."""
+    home, _, _ = catalogue
+    if profile == "ob3" and not OB3_SCHEMA.is_file():
+        pytest.skip(f"the OB 3.0 JSON Schema is read from the shared reference data, not at {OB3_SCHEMA}")
+    out = tmp_path / f"catalogue.{fmt}"
+    res = run_cli("export", str(out), "--format", fmt, home=home)
+    wrote = re.search(r"wrote (\d+) records to .*?(?:; (\d+) reported, not written)?$", res.stderr.strip(), re.S)
+    written, reported = int(wrote[1]), int(wrote[2] or 0)
+    assert written + reported == sum(len(rs) for rs in exported.values()), res.stderr[-500:]
+    assert res.stderr.count("not exported:") == reported
+    assert written > 0
+    check = run_cli("validate", str(out), "--profile", profile, home=home, check=False,
+                    env={"CLEARINGHOUSE_OB3_SCHEMA": str(OB3_SCHEMA)})
+    assert check.returncode == 0 and "conforms" in check.stdout, check.stdout[-2000:]
