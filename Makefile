@@ -36,8 +36,11 @@ chromium:
 	    || echo "could not install chromium: tests/test_browser.py will skip (or fail under CI)"; \
 	fi
 
+# Two processes by default (pytest-xdist; one test file stays in one process, so a file's shared
+# fixtures are built once): TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 test: .venv/.synced chromium
-	.venv/bin/pytest -q
+	.venv/bin/pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 bench: .venv/.synced
 	.venv/bin/python bench/run_bench.py
