@@ -26,7 +26,11 @@ SOURCE = "ie-nfq-microcreds"
 def test_definitions_load_with_the_asset_graph():
     from pipelines.definitions import defs
 
-    graph = defs.resolve_asset_graph()
+    # resolved under an instance of its own, as `dagster dev` loads them: Dagster keeps the current
+    # instance's state storage in a context variable, which an earlier test in the same process
+    # may have left pointing at an instance whose folder is gone
+    with dg.instance_for_test():
+        graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {"landed", "parsed", "harmonised", "validated", "published"}
     assert defs.resolve_job_def("ingest_source") is not None
