@@ -53,7 +53,8 @@ def fts_delete(conn: Connection, ids: list[str]) -> None:
 
 # Letters and digits, as FTS5's unicode61 tokenizer reads words: an underscore separates them
 # ("MBA_201404" is "mba" and "201404"), so a query finds what the index holds.
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+WORD = r"[^\W_]+"
+_TOKEN = re.compile(WORD, re.UNICODE)
 
 
 def fold(s: str) -> str:

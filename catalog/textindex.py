@@ -19,13 +19,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from catalog.fts import tokens
+from catalog.fts import WORD, tokens
 from catalog.tables import FTS_TABLE
 
 COLUMNS = ("title", "description", "outcomes", "skills")
 WEIGHTS = (10.0, 2.0, 3.0, 3.0)  # as catalog.search ranks with bm25()
 K1, B = 1.2, 0.75
-_WORD = r"[^\W_]+"  # unicode61: letters and digits; the underscore separates
 CHUNK = 100_000
 MATCH_CACHE_BYTES = 128 * 1024 * 1024
 
@@ -139,7 +138,7 @@ def build(engine: Engine, rowid: np.ndarray) -> TextIndex:
             keep = rowid[pos] == frame["rowid"].to_numpy(dtype=np.int64) if size else np.zeros(len(frame), bool)
             toks, docs, weights = [], [], []
             for column, weight in zip(COLUMNS, WEIGHTS):
-                words = frame[column].fillna("").str.findall(_WORD).explode().dropna()
+                words = frame[column].fillna("").str.findall(WORD).explode().dropna()
                 at = words.index.to_numpy()
                 ok = keep[at]  # a row the catalogue no longer has is left out
                 toks.append(words.to_numpy(dtype=object)[ok])

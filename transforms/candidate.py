@@ -42,3 +42,7 @@ CANDIDATE_FIELDS: dict[str, str] = {
 }
 # Titles in further languages arrive as candidate columns named "title@<lang>" (e.g. "title@en").
 TITLE_PREFIX = "title@"
+# ESCO skills the source itself names (ELM relatedESCOSkill, Open Badges alignments): connectors
+# give them in this column, one per line, "URI" or "URI<TAB>label"; mapping passes it through and
+# harmonisation keeps them with method "source".
+SOURCE_SKILLS = "x_esco_skills"

@@ -20,7 +20,7 @@ from clearinghouse import descriptor as d
 from transforms import credits, dates, isced, languages, levels, modes, money, places
 from transforms import text as textx
 from transforms.skills import keep_source_links
-from transforms.candidate import TITLE_PREFIX
+from transforms.candidate import SOURCE_SKILLS, TITLE_PREFIX
 from transforms.result import NOTHING, Derived, Flag, Problem
 
 LOCATOR = "__locator__"
@@ -109,7 +109,6 @@ def _country(value: str) -> Derived:
 
 
 ESCO_LINK_KEYS = ("uri", "label", "confidence", "method")
-SOURCE_SKILLS = "x_esco_skills"  # connectors: one ESCO URI per line, optionally a tab and its label
 
 
 def _tag_skills(tagger: Any, titles: list, outcomes: list, descriptions: list) -> list:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.candidate import CANDIDATE_FIELDS, TITLE_PREFIX
+from transforms.candidate import CANDIDATE_FIELDS, SOURCE_SKILLS, TITLE_PREFIX
 from transforms.isced import SUBJECT_COLUMNS
 from transforms.profile import UNIT_FIELDS, ColumnSpec, Profile, is_candidate_field, load_yaml_strings
 
@@ -36,7 +36,6 @@ IGNORE = "_ignore"  # vocabulary pseudo-field: headers that look like a field bu
 LOCATOR, ERROR = "__locator__", "__error__"
 PASSTHROUGH = (LOCATOR, ERROR)  # connector columns copied unchanged into the candidate frame
 SUBJECT_CODES = SUBJECT_COLUMNS  # XCRI-CAP JACS / LDCS codes, copied too: the ISCED-F inference reads them
-SOURCE_SKILLS = ("x_esco_skills",)  # ESCO skills the source names (ELM, Open Badges): kept with method source
 EXTENSION_PREFIX = "x_"  # standards connectors keep elements with no candidate field as x_<name>
 _RESERVED = re.compile(r"^__\w+__$")  # connector columns (__locator__, __error__, __raw__ ...): never mapped
 
@@ -508,7 +507,7 @@ def apply_mapping(frame: pd.DataFrame, plan: ColumnPlan, profile: Profile | None
     for fld, value in plan.constants.items():
         if fld not in out:
             out[fld] = pd.Series(value, index=frame.index, dtype=object)
-    for col in PASSTHROUGH + SUBJECT_CODES + SOURCE_SKILLS:
+    for col in (*PASSTHROUGH, *SUBJECT_CODES, SOURCE_SKILLS):
         if col in frame.columns:
             out[col] = _column(frame, col)
     return pd.DataFrame(out, index=frame.index)
