@@ -21,16 +21,32 @@ goes to columns prefixed ``x_`` that the raw record keeps. Values stay as the fe
   several are given, all kept in ``x_credits``) and its level -> eqf_level or nqf_level +
   nqf_framework when the scheme is a framework (SCQF, CQFW, FHEQ, RQF, EQF...), else
   ``x_credit_level``; ``mlo:qualification`` -> ``x_qualification*`` (``accreditedBy`` -> qa_body);
+  levels (``mlo:level`` and ``dcterms:educationLevel`` of the course and its qualifications):
+  the first with a number ("Level 3", "SCQF level 7", "NQF level 2", "Entry Level 3") ->
+  nqf_level, unless a framework credit gave one, for ``transforms.levels`` to read the framework
+  from the text or from the country / region; words ("Postgraduate", "Degree", "HE") and the
+  levels not taken -> ``x_education_level``;
+  ``awardedBy`` (in the qualification or the course: a name, an ``identifier`` attribute, or
+  ``dc:title`` / ``dc:identifier`` children) -> awarding_body_name / awarding_body_id (the
+  provider then kept in ``x_provider_name`` / ``x_provider_id``), all names in ``x_awarded_by``;
   ``dc:subject`` -> ``x_jacs`` / ``x_ldcs`` (codes) and ``x_subjects`` (labels);
   credential_type is "course", or "qualification" when the course's ``mlo:qualification`` has its
   own title (the course is the qualification).
 - presentations: start / end (the ``dtf`` attribute when given, else the text) and cost from the
   first presentation (all distinct values in ``x_start_dates``, ``x_end_dates``, ``x_costs`` when
-  presentations differ); attendanceMode -> participation_mode, languages of instruction and
-  assessment -> languages, studyMode / attendancePattern -> ``x_study_mode`` /
-  ``x_attendance_pattern``: distinct values of all presentations joined with "; ".
-- provider: ``dc:title`` -> awarding_body_name, ``dc:identifier`` -> awarding_body_id, a country
-  in its location -> country (XCRI-CAP itself has no country element; UK feeds rarely give one).
+  presentations differ); attendanceMode -> participation_mode: a term of the XCRI-CAP 1.2
+  vocabulary (identifier, caption or both) as online / onsite / blended, other free text as
+  given; study modes and patterns in it ("Full Time", "Evening") are no mode; only a
+  presentation without attendanceMode takes the mode from a study mode / pattern that clearly
+  names one ("Distance Learning"). The terms as given -> ``x_attendance_mode``, ``x_study_mode``,
+  ``x_attendance_pattern`` (identifier-only terms by their caption), identifiers ->
+  ``x_*_code``; languages of instruction and assessment -> languages: distinct values of all
+  presentations joined with "; ".
+- provider: ``dc:title`` -> awarding_body_name, ``dc:identifier`` -> awarding_body_id (only when
+  the course names no ``awardedBy``), a country in its location -> country (XCRI-CAP itself has
+  no country element; UK feeds rarely give one), the UK nation its address names or its
+  postcode area lies in (else the one all the course's venues lie in) -> region, for the
+  framework of a bare level (SCQF in Scotland, CQFW in Wales, RQF in England and NI).
 
 ``__locator__`` is the course's XPath ("/catalog/provider[1]/course[3]", prefixes left out).
 The feed is read twice with lxml ``iterparse`` (provider facts, then courses), so memory stays
@@ -67,6 +83,59 @@ _FRAMEWORK_SCHEMES = re.compile(
     r"\b(scqf|cqfw|fheq|rqf|qcf|nqf|nfq|fqheis|eqf|dqr|nlqf|prk|cncp|rncp)\b", re.I)
 _JACS = re.compile(r"^[A-Z]\d{3}$")  # N200
 _LDCS = re.compile(r"^[A-Z]{2}(?:\.\d+)?$")  # KC.3, DB
+
+# XCRI-CAP 1.2 presentation vocabularies (IMS VDEX, Cetis/xcri CurrentReleases: attendanceMode
+# 2.1, attendancePattern 2.1, studyMode 2.1): term identifier -> caption. The 1.1 enumerations
+# (xcri_cap_terms_1_1.xsd) use the same captions, and "Short" as a pattern.
+ATTENDANCE_MODES = {
+    "CM": "Campus", "DA": "Distance with attendance", "DS": "Distance without attendance",
+    "MM": "Mixed mode", "NC": "Face-to-face non-campus", "ON": "Online (no attendance)", "WB": "Work-based",
+}
+# each attendance mode as the descriptor's form of participation (text the crosswalk reads as is)
+MODE_OF_ATTENDANCE = {
+    "CM": "onsite", "NC": "onsite", "WB": "onsite",
+    "DS": "online", "ON": "online",
+    "DA": "blended", "MM": "blended",
+}
+ATTENDANCE_PATTERNS = {
+    "DT": "Daytime", "EV": "Evening", "TW": "Twilight", "DR": "Day/Block release", "WE": "Weekend",
+    "CS": "Customised",
+}
+STUDY_MODES = {
+    "NK": "Not known", "FL": "Flexible", "FT": "Full time", "PF": "Part of a full time programme",
+    "PT": "Part time",
+}
+# free text in <attendanceMode> that is a study mode or an attendance pattern, not a form
+_STUDY_WORDS = re.compile(r"^\s*(?:(?:full|part)[\s-]*time\b.*|flexible|sandwich|not known)\s*$", re.I)
+_PATTERN_WORDS = re.compile(
+    r"^\s*(?:daytime|day\s*time|evenings?|twilight|weekends?|day(?:\s*/\s*|\s+)block\s+release|day\s+release|"
+    r"block\s+release|customi[sz]ed|short|daytime\s+and\s+evening|days?)\s*$", re.I)
+# a study mode / attendance pattern text that clearly says the form (used only when no
+# attendanceMode says it): blended first ('distance with attendance'), then online, then onsite
+_IMPLIED_MODES = (
+    ("blended", re.compile(
+        r"\b(?:blended|hybrid|mixed[\s-]+mode|distance\b.{0,40}\bwith\b.{0,20}\battendance)\b", re.I)),
+    ("online", re.compile(r"\b(?:online|on-line|e-?learning|distance|remote|virtual|web-?based)\b", re.I)),
+    ("onsite", re.compile(
+        r"\b(?:campus|classroom|face[\s-]+to[\s-]+face|in[\s-]+person|on[\s-]*site|work[\s-]*based)\b", re.I)),
+)
+# UK nations named in a provider's address; postcode areas that lie wholly in one nation
+_NATIONS = (
+    ("GB-NIR", re.compile(r"\bnorthern\s+ireland\b", re.I)),
+    ("GB-SCT", re.compile(r"\bscotland\b", re.I)),
+    ("GB-WLS", re.compile(r"(?<!south )\b(?:wales|cymru)\b", re.I)),
+    ("GB-ENG", re.compile(r"(?<!new )\bengland\b", re.I)),
+)
+_ADDRESS_PARTS = ("address", "street", "town", "postcode", "country")
+_VENUE_REGION = "\x00venue_region"  # working key of _record, never a column
+_UK_NAMES = {"gb", "uk", "gbr", "united kingdom", "great britain", "england", "scotland", "wales",
+             "northern ireland"}
+_POSTCODE = re.compile(r"\b([A-Z]{1,2})\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_POSTCODE_AREAS = {
+    **{a: "GB-SCT" for a in
+       ("AB", "DD", "DG", "EH", "FK", "G", "HS", "IV", "KA", "KW", "KY", "ML", "PA", "PH", "ZE")},
+    "BT": "GB-NIR", "CF": "GB-WLS", "SA": "GB-WLS",
+}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -172,6 +241,53 @@ def _dated(el: etree._Element | None) -> str | None:
 
 def _put(rec: dict[str, str | None], key: str, value: str | None, sep: str = SEP) -> None:
     put_joined(rec, key, value, sep)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", text).strip().casefold()
+
+
+def _term(el: etree._Element, vocab: dict[str, str]) -> tuple[str | None, str | None, bool]:
+    """(code, label, known) of a vocabulary element: ``<attendanceMode identifier="CM">Campus
+    </attendanceMode>``, the identifier alone (as attribute or as text) or a caption alone.
+    ``known``: the code is one of the vocabulary's; else code is the identifier as given (or
+    None) and label the text as given."""
+    ident = (el.get("identifier") or "").strip() or None
+    text = _text(el)
+    if ident and ident.upper() in vocab:
+        return ident.upper(), text or vocab[ident.upper()], True
+    if text and not ident and text.upper() in vocab:  # <attendanceMode>CM</attendanceMode>
+        return text.upper(), vocab[text.upper()], True
+    if text:
+        code = next((c for c, caption in vocab.items() if _fold(caption) == _fold(text)), None)
+        if code:
+            return code, text, True
+    return ident, text or ident, False
+
+
+def _implied_mode(text: str | None) -> str | None:
+    """The form of participation a study mode / attendance pattern text clearly names
+    ('Distance Learning' -> online), else None ('Part time', 'Evening', and alternatives such
+    as 'Flexible study [day/eve and/or home/distance]')."""
+    if not text or re.search(r"\bor\b", text, re.I):
+        return None
+    for mode, rx in _IMPLIED_MODES:
+        if rx.search(text):
+            return mode
+    return None
+
+
+def _region_of_address(lines: list[str]) -> str | None:
+    """A UK nation (ISO 3166-2) from a provider's address: named ('Edinburgh, Scotland'), else
+    from a postcode whose area lies wholly in Scotland, Wales or Northern Ireland ('EH1 1YZ')."""
+    for code, rx in _NATIONS:
+        if any(rx.search(line) for line in lines):
+            return code
+    for line in lines:
+        for m in _POSTCODE.finditer(line.upper()):
+            if m.group(1) in _POSTCODE_AREAS:
+                return _POSTCODE_AREAS[m.group(1)]
+    return None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -293,9 +409,16 @@ def _provider_record(el: etree._Element) -> dict[str, str | None]:
     titles = _children(el, "title")
     rec["awarding_body_name"] = _text(titles[0]) if titles else None
     _put(rec, "x_provider_url", _text(_first(el, "url")))
+    lines: list[str] = []
     for loc in _children(el, "location"):
         _put(rec, "country", _text(_first(loc, "country")))
         _put(rec, "x_provider_town", _text(_first(loc, "town")))
+        _put(rec, "x_provider_postcode", _text(_first(loc, "postcode")))
+        lines += [t for c in _children(loc, *_ADDRESS_PARTS) if (t := _text(c))]
+    # the UK nation of the provider (the level crosswalk needs it: SCQF in Scotland, CQFW in
+    # Wales, RQF in England and Northern Ireland); a country other than the UK has none here
+    if lines and _fold(rec.get("country") or "gb") in _UK_NAMES:
+        rec["region"] = _region_of_address(lines)
     return rec
 
 
@@ -312,6 +435,8 @@ def _record(course: etree._Element, provider: dict[str, str | None],
     presentations: list[etree._Element] = []
     abstract = None
     aims: list[str] = []   # 1.1 feeds may type every description, the course's own text as "aim"
+    levels: list[str] = []  # mlo:level, dcterms:educationLevel of the course and its qualifications
+    bodies: list[tuple[str | None, str | None]] = []  # awardedBy (name, id), course and qualifications
 
     for child in course:
         name = _local(child.tag)
@@ -364,7 +489,12 @@ def _record(course: etree._Element, provider: dict[str, str | None],
         elif name == "type":
             _put(rec, "x_course_type", _text(child) or child.get("identifier"))
         elif name == "qualification":
-            _qualification(child, rec)
+            _qualification(child, rec, levels, bodies)
+        elif name in ("level", "educationLevel"):
+            if (v := _text(child) or (child.get("identifier") or "").strip()):
+                levels.append(v)
+        elif name == "awardedBy":
+            _awarded_by(child, rec, bodies)
         elif name == "credit":
             credits.append(_credit(child))
         elif name == "presentation":
@@ -401,14 +531,21 @@ def _record(course: etree._Element, provider: dict[str, str | None],
     rec["prerequisites"] = "\n".join(prerequisites) or None
     rec["credential_type"] = "qualification" if _is_its_qualification(rec) else "course"
     _credits(credits, rec)
+    _levels(levels, rec)
     _presentations(presentations, rec)
+    _awarding_body(bodies, provider, rec)
 
     for key, value in provider.items():
+        if key in ("awarding_body_name", "awarding_body_id") and bodies:
+            continue  # the awarding body is named (awardedBy): the provider is not it
         if value is not None and rec.get(key) is None:
             rec[key] = value
     for key, value in catalog.items():
         if value is not None and rec.get(key) is None:
             rec[key] = value
+    venue_region = rec.pop(_VENUE_REGION, None)
+    if rec.get("region") is None and venue_region and _fold(rec.get("country") or "gb") in _UK_NAMES:
+        rec["region"] = venue_region
     return rec
 
 
@@ -451,25 +588,90 @@ def _subject(el: etree._Element, rec: dict[str, str | None]) -> None:
     _put(rec, "x_subjects", text)
 
 
-def _qualification(el: etree._Element, rec: dict[str, str | None]) -> None:
+def _qualification(el: etree._Element, rec: dict[str, str | None], levels: list[str],
+                   bodies: list[tuple[str | None, str | None]]) -> None:
     for child in el:
         name = _local(child.tag)
+        if name == "awardedBy":
+            _awarded_by(child, rec, bodies)
+            continue
         value = _text(child)
+        if name in ("educationLevel", "level"):
+            value = value or (child.get("identifier") or "").strip() or None
         if not name or not value:
             continue
         if name == "title":
             _put(rec, "x_qualification", value)
         elif name in ("educationLevel", "level"):
             _put(rec, "x_qualification_level", value)
+            levels.append(value)
         elif name == "type":
             _put(rec, "x_qualification_type", value)
-        elif name == "awardedBy":
-            _put(rec, "x_awarded_by", value)
         elif name == "accreditedBy":
             _put(rec, "qa_body", value)
             _put(rec, "quality_assurance", f"accredited by {value}")
         else:
             _put(rec, f"x_qualification_{_snake(name)}", value)
+
+
+_URLISH = re.compile(r"^(?:https?://|www\.|urn:)\S+$", re.I)
+
+
+def _awarded_by(el: etree._Element, rec: dict[str, str | None],
+                bodies: list[tuple[str | None, str | None]]) -> None:
+    """One ``awardedBy``: its name (the text, or a ``dc:title`` / ``name`` child) and identifier
+    (an ``identifier`` / ``href`` / ``rdf:resource`` attribute, a ``dc:identifier`` or ``mlo:url``
+    child, or a text that is itself a URL). All names are kept in ``x_awarded_by``."""
+    name = ident = None
+    for key in ("identifier", "href", "uri", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"):
+        if (v := (el.get(key) or "").strip()):
+            ident = v
+            break
+    if any(isinstance(c.tag, str) for c in el):
+        name = _text(_first(el, "title", "name"))
+        ident = ident or _text(_first(el, "identifier")) or _text(_first(el, "url"))
+    else:
+        text = _text(el)
+        if text and _URLISH.match(text):
+            ident = ident or text
+        else:
+            name = text
+    if name or ident:
+        bodies.append((name, ident))
+        _put(rec, "x_awarded_by", name or ident)
+
+
+def _awarding_body(bodies: list[tuple[str | None, str | None]], provider: dict[str, str | None],
+                   rec: dict[str, str | None]) -> None:
+    """awardedBy -> awarding_body_name / awarding_body_id (the first one named); the provider is
+    the awarding body only when no awardedBy is given (``_record``). When the awarding body is
+    another organisation, the provider stays in ``x_provider_name`` / ``x_provider_id``."""
+    if not bodies:
+        return
+    name, ident = bodies[0]
+    p_name, p_id = provider.get("awarding_body_name"), provider.get("awarding_body_id")
+    same = bool(name and p_name and _fold(name) == _fold(p_name)) or bool(ident and p_id and ident == p_id)
+    if same:
+        name, ident = name or p_name, ident or p_id
+    else:
+        rec["x_provider_name"], rec["x_provider_id"] = p_name, p_id
+    rec["awarding_body_name"], rec["awarding_body_id"] = name, ident
+
+
+def _levels(levels: list[str], rec: dict[str, str | None]) -> None:
+    """Levels of the course and its qualifications ('Level 3', 'SCQF level 7', 'RQF 4', 'Entry
+    Level 3'): the first that holds a number -> nqf_level, for the level crosswalk to read its
+    framework (named, else from the country / region). A level already given by a framework
+    credit scheme wins. Words without a number ('Postgraduate', 'Degree', 'HE', 'Entry Level')
+    are no framework level: they and the levels not taken stay in ``x_education_level``."""
+    rest: list[str] = []
+    for v in _distinct(levels):
+        if re.search(r"\d", v) and "nqf_level" not in rec:
+            rec["nqf_level"] = v
+        else:
+            rest.append(v)
+    if rest:
+        rec["x_education_level"] = _join(rest)
 
 
 def _credit(el: etree._Element) -> tuple[str | None, str | None, str | None]:
@@ -510,6 +712,53 @@ def _credits(credits: list[tuple[str | None, str | None, str | None]], rec: dict
         rec["x_credits"] = _join(parts)
 
 
+def _attendance(p: etree._Element) -> dict[str, list[str | None]]:
+    """A presentation's form of participation (``mode``: the descriptor's online / onsite /
+    blended for an XCRI attendanceMode term, its identifier alone or its caption; other free
+    text as given, for the crosswalk), and its attendance mode, study mode and attendance
+    pattern as given (labels; identifier-only terms by their caption) with their codes.
+
+    Study modes and patterns are no form of participation: an attendanceMode that holds one
+    ('Full Time', 'Evening') goes with them. Only when the presentation has no attendanceMode may
+    a study mode or pattern that clearly names a form ('Distance Learning', 'Online') give it."""
+    out: dict[str, list[str | None]] = {k: [] for k in (
+        "mode", "x_attendance_mode", "x_attendance_mode_code", "x_study_mode", "x_study_mode_code",
+        "x_attendance_pattern", "x_attendance_pattern_code")}
+    for kind, vocab in (("study_mode", STUDY_MODES), ("attendance_pattern", ATTENDANCE_PATTERNS)):
+        for e in _children(p, "studyMode" if kind == "study_mode" else "attendancePattern"):
+            code, label, _known = _term(e, vocab)
+            out[f"x_{kind}"].append(label)
+            out[f"x_{kind}_code"].append(code)
+    modes = _children(p, "attendanceMode")
+    for e in modes:
+        code, label, known = _term(e, ATTENDANCE_MODES)
+        out["x_attendance_mode"].append(label)
+        out["x_attendance_mode_code"].append(code)
+        if known:
+            out["mode"].append(MODE_OF_ATTENDANCE[code])
+        elif not label:
+            continue
+        elif (implied := _implied_mode(label)):
+            out["mode"].append(implied)  # 'Distance Learning', 'Online', 'Blended'
+        elif _STUDY_WORDS.match(label):
+            out["x_study_mode"].append(label)
+        elif _PATTERN_WORDS.match(label):
+            out["x_attendance_pattern"].append(label)
+        else:
+            out["mode"].append(label)  # as given, for the crosswalk ('Self-study', 'Präsenz')
+    if not modes:
+        out["mode"] = _distinct([_implied_mode(t) for t in out["x_study_mode"] + out["x_attendance_pattern"]])
+    return out
+
+
+def _venue_region(venue_provider: etree._Element) -> str | None:
+    """The UK nation of a venue's address; '?' when it has an address that says none (an English
+    postcode), None when it has no address."""
+    lines = [t for loc in _children(venue_provider, "location") for c in _children(loc, *_ADDRESS_PARTS)
+             if (t := _text(c))]
+    return (_region_of_address(lines) or "?") if lines else None
+
+
 def _presentations(presentations: list[etree._Element], rec: dict[str, str | None]) -> None:
     if not presentations:
         return
@@ -521,13 +770,12 @@ def _presentations(presentations: list[etree._Element], rec: dict[str, str | Non
             "start": _dated(_first(p, "start")),
             "end": _dated(_first(p, "end")),
             "duration": None,
-            "mode": [_text(e) or e.get("identifier") for e in _children(p, "attendanceMode")],
-            "study": [_text(e) or e.get("identifier") for e in _children(p, "studyMode")],
-            "pattern": [_text(e) or e.get("identifier") for e in _children(p, "attendancePattern")],
+            **_attendance(p),
             "langs": [_text(e) for e in _children(p, "languageOfInstruction", "languageOfAssessment")],
             "cost": _text(_first(p, "cost")),
             "places": _text(_first(p, "places", "placesAvailable")),
             "venue": [_text(_first(prov, "title")) for v in _children(p, "venue") for prov in _children(v, "provider")],
+            "venue_region": [_venue_region(prov) for v in _children(p, "venue") for prov in _children(v, "provider")],
         }
         dur = _first(p, "duration")
         if dur is not None:
@@ -542,11 +790,16 @@ def _presentations(presentations: list[etree._Element], rec: dict[str, str | Non
         rec["url"] = next((f["url"] for f in facts if f["url"]), None)
     rec["participation_mode"] = _join([m for f in facts for m in f["mode"]])
     rec["languages"] = _join([lang for f in facts for lang in f["langs"]])
-    rec["x_study_mode"] = _join([m for f in facts for m in f["study"]])
-    rec["x_attendance_pattern"] = _join([m for f in facts for m in f["pattern"]])
+    for key in ("x_attendance_mode", "x_attendance_mode_code", "x_study_mode", "x_study_mode_code",
+                "x_attendance_pattern", "x_attendance_pattern_code"):
+        if (joined := _join([m for f in facts for m in f[key]])):
+            rec[key] = joined
     rec["x_presentations"] = str(len(facts))
     rec["x_presentation_ids"] = _join([f["id"] for f in facts])
     rec["x_venues"] = _join([v for f in facts for v in f["venue"]])
+    venue_regions = _distinct([r for f in facts for r in f["venue_region"]])
+    if len(venue_regions) == 1 and venue_regions[0] != "?":  # when the provider's address gives none
+        rec[_VENUE_REGION] = venue_regions[0]
     rec["x_places"] = _join([f["places"] for f in facts])
     for key, name in (("start", "x_start_dates"), ("end", "x_end_dates"),
                       ("duration", "x_durations"), ("cost", "x_costs")):

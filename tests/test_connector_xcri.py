@@ -23,6 +23,8 @@ needs_reference = pytest.mark.skipif(
 NS12 = "http://xcri.org/profiles/1.2/catalog"
 NS11 = "http://xcri.org/profiles/catalog"
 FEEDS = ["ou-example.xml", "PG_Generic_XCRI-CAP-1.2_poppleton.xml", "wychwolf-moodle.xml"]
+# a UK further-education college's feed as such exports come (made up, modelled on a real one)
+COLLEGE = Path(__file__).resolve().parent / "data" / "xcri_real" / "fe_college_modes_levels.xml"
 
 
 def info_for(path: Path) -> FileInfo:
@@ -158,12 +160,20 @@ def test_poppleton_postgraduate_feed():
     assert mba["assessment_type"] == "Assessment is by one 5,000-word essay for each module and the dissertation"
     assert mba["prerequisites"] == "First degree in any subject."
     assert (mba["start_date"], mba["end_date"], mba["duration"]) == ("2015-09-01", "2017-07-01", "P2Y")
-    assert mba["participation_mode"] == "Campus"
-    assert mba["x_study_mode"] == "Part time"
+    # <attendanceMode identifier="CM">Campus</attendanceMode>: the descriptor's mode, the term kept
+    assert mba["participation_mode"] == "onsite"
+    assert (mba["x_attendance_mode"], mba["x_attendance_mode_code"]) == ("Campus", "CM")
+    assert (mba["x_study_mode"], mba["x_study_mode_code"]) == ("Part time", "PT")
+    assert (mba["x_attendance_pattern"], mba["x_attendance_pattern_code"]) == ("Daytime", "DT")
+    # <dcterms:educationLevel>Postgraduate</dcterms:educationLevel>: a word, no framework level
+    assert mba["x_education_level"] == "Postgraduate" and mba.get("nqf_level") is None
     assert mba["languages"] == "en"
     assert mba["price"] == "GBP6,000 per stage"
     assert mba["x_qualification"] == "MBA Business and Marketing"
     assert mba["x_awarded_by"] == "Poppleton University"
+    # awardedBy is the provider itself: its identifier stays, no separate provider kept
+    assert mba["awarding_body_id"] == "http://www.poppleton.ac.uk"
+    assert mba.get("x_provider_name") is None
     assert mba["x_venues"] == "Main Campus"
 
 
@@ -175,7 +185,8 @@ def test_wychwolf_feed_prefers_machine_readable_dates():
     # <end dtf="2012-08-31">31 August 2011</end>: the dtf attribute is the date
     assert (c["start_date"], c["end_date"]) == ("2012-08-01", "2012-08-31")
     assert c["duration"] == "P4M"
-    assert c["participation_mode"] == "Distance without attendance"
+    assert c["participation_mode"] == "online"
+    assert (c["x_attendance_mode"], c["x_attendance_mode_code"]) == ("Distance without attendance", "DS")
     assert c["x_metadata_keywords"] == "W101, Creating a webcomic, Short course, Wychwolf.com"
     assert c["price"] == "free"
     assert c.get("credit") is None
@@ -272,7 +283,9 @@ def test_made_up_feed_fields_and_batches(tmp_path):
     assert a["licence"] == "CC BY 4.0"
     assert (a["qa_body"], a["quality_assurance"]) == ("AQ Austria", "accredited by AQ Austria")
     # presentations differ: modes and languages joined, dates and cost from the first
-    assert a["participation_mode"] == "Online (no attendance); Campus"
+    assert a["participation_mode"] == "online; onsite"
+    assert a["x_attendance_mode"] == "Online (no attendance); Campus"
+    assert a["x_attendance_mode_code"] == "ON; CM"
     assert a["languages"] == "de; en"
     assert a["start_date"] == "2025-10-01"
     assert a["x_start_dates"] == "2025-10-01; 2026-03-01"
@@ -311,7 +324,11 @@ def test_xcri_1_1_feed(tmp_path):
     assert c[LOCATOR] == "/catalog/provider[1]/course[1]"
     assert (c["title"], c["source_record_id"], c["url"]) == ("Welding level 2", "C11", "http://college.example/c11")
     assert (c["credit"], c["credit_unit"], c["x_credit_level"]) == ("20", "CATS", "4")
-    assert (c["awarding_body_name"], c["awarding_body_id"]) == ("Example College", "http://college.example/")
+    # awardedBy names the awarding body; the provider (who only offers the course) is kept apart
+    assert (c["awarding_body_name"], c["awarding_body_id"]) == ("City and Guilds", None)
+    assert (c["x_provider_name"], c["x_provider_id"]) == ("Example College", "http://college.example/")
+    assert c["participation_mode"] == "onsite"  # 1.1: the caption alone
+    assert c["nqf_level"] == "2"  # the qualification's level, for the level crosswalk
     assert (c["start_date"], c["end_date"], c["price"], c["languages"]) == ("2010-09-01", "2011-06-30", "GBP 300", "en")
     assert c["x_qualification_level"] == "2" and c["x_awarded_by"] == "City and Guilds"
 
@@ -389,7 +406,7 @@ def test_large_feed_streams_in_batches(tmp_path):
 # through mapping and harmonisation
 
 
-def _harmonise(frame: pd.DataFrame):
+def _harmonise(frame: pd.DataFrame, country: str | None = None):
     from transforms.harmonise import Context, harmonise
     from transforms.mapping import apply_mapping, plan_mapping
 
@@ -401,7 +418,7 @@ def _harmonise(frame: pd.DataFrame):
     assert {c: f for c, f in plan.targets.items()} == {
         c: c for c in cand_cols if c in CANDIDATE_FIELDS or c.startswith(TITLE_PREFIX)}
     cand = apply_mapping(frame[cand_cols], plan)
-    return harmonise(cand, Context(source="x"))
+    return harmonise(cand, Context(source="x", country=country))
 
 
 @needs_reference
@@ -436,4 +453,258 @@ def test_mapping_leaves_extension_columns_alone():
 
     frame = read(SAMPLES / "PG_Generic_XCRI-CAP-1.2_poppleton.xml")
     plan = plan_mapping(list(frame.columns))
+    assert not [c for c in plan.targets if c.startswith("x_")]
+
+
+# ------------------------------------------------------------------------------------------------
+# a UK college's XCRI-CAP 1.2 export: attendance modes, education levels, awarding bodies
+# (such a feed came out with participation mode and level empty on every record and the
+# provider as the awarding body)
+
+
+def college() -> dict[str, dict]:
+    return {r["source_record_id"].rsplit("/", 1)[-1]: r for r in rows(COLLEGE)}
+
+
+def feed_12(tmp_path: Path, provider: str, courses: str, name: str = "feed.xml") -> Path:
+    """An XCRI-CAP 1.2 document with the namespaces of the shared samples."""
+    return write(tmp_path, name, f"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <catalog xmlns="{NS12}" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"
+                 xmlns:mlo="http://purl.org/net/mlo" xmlns:credit="http://purl.org/net/cm"
+                 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" generated="2024-06-03T07:15:00">
+          <provider>
+            {provider}
+            {courses}
+          </provider>
+        </catalog>
+        """)
+
+
+def test_attendance_mode_identifier_only():
+    """<attendanceMode identifier="CM"/>: no caption; the XCRI-CAP 1.2 vocabulary says Campus."""
+    c = college()["ENG3FT"]
+    assert c["participation_mode"] == "onsite"
+    assert (c["x_attendance_mode"], c["x_attendance_mode_code"]) == ("Campus", "CM")
+    # identifier-only study mode and pattern: their captions, codes kept
+    assert (c["x_study_mode"], c["x_study_mode_code"]) == ("Full time", "FT")
+    assert (c["x_attendance_pattern"], c["x_attendance_pattern_code"]) == ("Daytime", "DT")
+
+
+def test_attendance_mode_identifier_and_caption():
+    by_id = college()
+    assert by_id["CSK2PT"]["participation_mode"] == "blended"  # MM Mixed mode
+    assert (by_id["CSK2PT"]["x_attendance_mode"], by_id["CSK2PT"]["x_attendance_mode_code"]) == ("Mixed mode", "MM")
+    assert by_id["FDA-EY"]["participation_mode"] == "onsite"  # WB Work-based
+    assert by_id["FDA-EY"]["x_attendance_mode_code"] == "WB"
+
+
+@pytest.mark.parametrize("element, mode, code", [
+    ('<attendanceMode identifier="DS"/>', "online", "DS"),
+    ('<attendanceMode identifier="ON">Online (no attendance)</attendanceMode>', "online", "ON"),
+    ('<attendanceMode identifier="DA">Distance with attendance</attendanceMode>', "blended", "DA"),
+    ('<attendanceMode identifier="NC">Face-to-face non-campus</attendanceMode>', "onsite", "NC"),
+    ("<attendanceMode>CM</attendanceMode>", "onsite", "CM"),  # the identifier as the text
+    ("<attendanceMode>distance without attendance</attendanceMode>", "online", "DS"),  # caption, any case
+    ("<attendanceMode>Online</attendanceMode>", "online", None),
+    ("<attendanceMode>Distance Learning</attendanceMode>", "online", None),
+    ("<attendanceMode>Blended learning</attendanceMode>", "blended", None),
+    ("<attendanceMode>Self-study</attendanceMode>", "Self-study", None),  # as given, for the crosswalk
+])
+def test_attendance_mode_vocabulary_and_free_text(tmp_path, element, mode, code):
+    p = feed_12(tmp_path, "<dc:title>P</dc:title>",
+                f"<course><dc:title>C</dc:title><presentation>{element}</presentation></course>")
+    (c,) = rows(p)
+    assert c["participation_mode"] == mode
+    assert c.get("x_attendance_mode_code") == code
+
+
+def test_attendance_mode_free_text():
+    c = college()["BKP-ONL"]
+    assert c["participation_mode"] == "online"  # <attendanceMode>Distance Learning</attendanceMode>
+    assert c["x_attendance_mode"] == "Distance Learning" and c.get("x_attendance_mode_code") is None
+    assert (c["x_study_mode"], c["x_study_mode_code"]) == ("Part Time", "PT")  # the caption, as written
+    assert c["x_attendance_pattern"] == "Flexible"
+
+
+def test_study_mode_and_attendance_pattern_are_not_a_mode():
+    """'Full Time' in attendanceMode is a study mode, 'Evening' a pattern: no form of participation."""
+    c = college()["HNC-ENG"]
+    assert c.get("participation_mode") is None
+    assert c["x_attendance_mode"] == "Full Time"
+    assert c["x_study_mode"] == "Full Time"
+    assert (c["x_attendance_pattern"], c["x_attendance_pattern_code"]) == ("Evening", "EV")
+    # with an attendance mode, the pattern never changes it
+    assert college()["CSK2PT"]["participation_mode"] == "blended"
+
+
+def test_pattern_gives_the_mode_only_when_no_attendance_mode(tmp_path):
+    # no attendanceMode, attendancePattern "Distance Learning": the pattern names the form
+    esol = college()["ESOL-E3"]
+    assert esol["participation_mode"] == "online"
+    assert esol["x_attendance_pattern"] == "Distance Learning"
+    p = feed_12(tmp_path, "<dc:title>P</dc:title>", """
+        <course><dc:title>With a mode</dc:title><presentation>
+          <studyMode>Online</studyMode><attendanceMode identifier="CM">Campus</attendanceMode>
+          <attendancePattern>Distance Learning</attendancePattern></presentation></course>
+        <course><dc:title>Study mode only</dc:title><presentation>
+          <studyMode>Part time online</studyMode></presentation></course>
+        <course><dc:title>Pattern says no form</dc:title><presentation>
+          <studyMode identifier="PT"/><attendancePattern identifier="WE"/></presentation></course>
+        <course><dc:title>Alternatives are not clear</dc:title><presentation>
+          <studyMode>Flexible study [day/eve and/or home/distance]</studyMode></presentation></course>
+        <course><dc:title>A timing word as the mode</dc:title><presentation>
+          <studyMode>Distance learning</studyMode><attendanceMode>Flexible</attendanceMode></presentation></course>
+        """)
+    with_mode, study_only, no_form, alternatives, timing = rows(p)
+    assert with_mode["participation_mode"] == "onsite"
+    assert study_only["participation_mode"] == "online"
+    assert no_form.get("participation_mode") is None
+    assert (no_form["x_study_mode"], no_form["x_attendance_pattern"]) == ("Part time", "Weekend")
+    assert alternatives.get("participation_mode") is None
+    # an attendanceMode is given (though it only says 'Flexible'): the study mode does not decide
+    assert timing.get("participation_mode") is None
+    assert timing["x_study_mode"] == "Distance learning; Flexible"
+
+
+def test_levels_with_a_number_go_to_the_level_crosswalk():
+    by_id = college()
+    assert by_id["ENG3FT"]["nqf_level"] == "Level 3"
+    assert by_id["CSK2PT"]["nqf_level"] == "NQF level 2"
+    assert by_id["BKP-ONL"]["nqf_level"] == "Level 2"
+    # mlo:level "Entry Level 3" has the number; the qualification's "Entry Level" does not
+    assert by_id["ESOL-E3"]["nqf_level"] == "Entry Level 3"
+    assert by_id["ESOL-E3"]["x_education_level"] == "Entry Level"
+    # words are no framework level
+    for key, word in (("HNC-ENG", "HE"), ("FDA-EY", "Degree")):
+        assert by_id[key].get("nqf_level") is None and by_id[key].get("level") is None
+        assert by_id[key].get("eqf_level") is None
+        assert by_id[key]["x_education_level"] == word
+    # the qualification's level as given stays too
+    assert by_id["ENG3FT"]["x_qualification_level"] == "Level 3"
+
+
+def test_awarded_by_beats_the_provider():
+    by_id = college()
+    eng = by_id["ENG3FT"]  # <awardedBy>Pearson</awardedBy> in the qualification
+    assert (eng["awarding_body_name"], eng.get("awarding_body_id")) == ("Pearson", None)
+    assert (eng["x_provider_name"], eng["x_provider_id"]) == (
+        "Riverside College", "http://www.riverside-college.example.ac.uk/")
+    csk = by_id["CSK2PT"]  # <awardedBy identifier="...">CPCAB</awardedBy>
+    assert (csk["awarding_body_name"], csk["awarding_body_id"]) == ("CPCAB", "http://www.cpcab.co.uk/")
+    bkp = by_id["BKP-ONL"]  # <awardedBy><dc:identifier/><dc:title/></awardedBy>
+    assert (bkp["awarding_body_name"], bkp["awarding_body_id"]) == (
+        "Association of Accounting Technicians", "http://www.aat.org.uk/")
+    assert bkp["x_awarded_by"] == "Association of Accounting Technicians"
+    fda = by_id["FDA-EY"]  # awardedBy on the course itself
+    assert (fda["awarding_body_name"], fda.get("awarding_body_id")) == ("University of Northshire", None)
+    # no awardedBy: the provider is the awarding body
+    hnc = by_id["HNC-ENG"]
+    assert (hnc["awarding_body_name"], hnc["awarding_body_id"]) == (
+        "Riverside College", "http://www.riverside-college.example.ac.uk/")
+    assert hnc.get("x_provider_name") is None and hnc.get("x_awarded_by") is None
+
+
+def test_region_from_the_provider_address(tmp_path):
+    assert {r["region"] for r in college().values()} == {"GB-ENG"}  # "..., England"
+    scottish = feed_12(tmp_path, """<dc:title>Edinburgh College</dc:title>
+        <mlo:location><mlo:town>Edinburgh</mlo:town><mlo:postcode>EH11 4DE</mlo:postcode></mlo:location>""",
+        "<course><dc:title>C</dc:title></course>", "sct.xml")
+    assert rows(scottish)[0]["region"] == "GB-SCT"  # postcode area EH lies in Scotland
+    english_postcode = feed_12(tmp_path, """<dc:title>Milton Keynes College</dc:title>
+        <mlo:location><mlo:postcode>MK6 5LP</mlo:postcode></mlo:location>""",
+        "<course><dc:title>C</dc:title></course>", "mk.xml")
+    assert rows(english_postcode)[0].get("region") is None  # RQF by --country GB anyway
+    # no address of its own (as Adam Smith College's 2012 feed): the venues' postcodes, when they agree
+    venues = feed_12(tmp_path, "<dc:title>Fife College</dc:title>", """
+        <course><dc:title>C</dc:title>
+          <presentation><venue><provider><dc:title>Kirkcaldy Campus</dc:title><mlo:location>
+            <mlo:town>Kirkcaldy</mlo:town><mlo:postcode>KY1 1EX</mlo:postcode></mlo:location></provider></venue></presentation>
+          <presentation><venue><provider><dc:title>Glenrothes Campus</dc:title><mlo:location>
+            <mlo:town>Glenrothes</mlo:town><mlo:postcode>KY6 2RA</mlo:postcode></mlo:location></provider></venue></presentation>
+        </course>
+        <course><dc:title>D</dc:title>
+          <presentation><venue><provider><dc:title>Kirkcaldy Campus</dc:title><mlo:location>
+            <mlo:postcode>KY1 1EX</mlo:postcode></mlo:location></provider></venue></presentation>
+          <presentation><venue><provider><dc:title>Carlisle</dc:title><mlo:location>
+            <mlo:address>Carlisle, England</mlo:address></mlo:location></provider></venue></presentation>
+        </course>
+        <course><dc:title>E</dc:title>
+          <presentation><venue><provider><dc:title>Kirkcaldy Campus</dc:title><mlo:location>
+            <mlo:postcode>KY1 1EX</mlo:postcode></mlo:location></provider></venue></presentation>
+          <presentation><venue><provider><dc:title>Carlisle</dc:title><mlo:location>
+            <mlo:postcode>CA1 1AA</mlo:postcode></mlo:location></provider></venue></presentation>
+        </course>""", "venues.xml")
+    both_scottish, mixed, unknown = rows(venues)
+    assert both_scottish["region"] == "GB-SCT"
+    assert mixed.get("region") is None  # venues in two nations: none
+    assert unknown.get("region") is None  # a venue whose postcode says no nation: none either
+    abroad = feed_12(tmp_path, """<dc:title>Uni</dc:title>
+        <mlo:location><mlo:address>Sydney, New South Wales</mlo:address><mlo:country>AU</mlo:country></mlo:location>""",
+        "<course><dc:title>C</dc:title></course>", "au.xml")
+    assert rows(abroad)[0].get("region") is None
+
+
+def test_end_to_end_college_feed_with_country_gb():
+    """Through mapping and harmonisation with --country GB: the modes, RQF levels with their
+    EQF level (nqf_eqf_referencing_selected.csv: RQF 3 = EQF 4, RQF 2 = EQF 3, Entry 3 = EQF 1)
+    and awarding bodies come out; words give no level."""
+    frame = read(COLLEGE)
+    h = _harmonise(frame, country="GB")
+    recs = {sid.rsplit("/", 1)[-1]: r for sid, r in zip(frame["source_record_id"], h.records)}
+    assert not any(h.problems)
+    eng = recs["ENG3FT"]
+    assert eng["participation_mode"] == "onsite"
+    assert (eng["nqf"], eng["eqf_level"]) == ({"framework": "GB-ENG-RQF", "level": "3"}, 4)
+    assert eng["region"] == "GB-ENG"
+    assert eng["awarding_body"]["name"] == "Pearson"
+    assert (recs["CSK2PT"]["participation_mode"], recs["CSK2PT"]["eqf_level"]) == ("blended", 3)
+    assert recs["CSK2PT"]["nqf"] == {"framework": "GB-ENG-RQF", "level": "2"}
+    assert (recs["BKP-ONL"]["participation_mode"], recs["BKP-ONL"]["eqf_level"]) == ("online", 3)
+    assert recs["BKP-ONL"]["awarding_body"] == {
+        "name": "Association of Accounting Technicians", "id": "http://www.aat.org.uk/", "country": "GB"}
+    assert (recs["ESOL-E3"]["nqf"], recs["ESOL-E3"]["eqf_level"]) == ({"framework": "GB-ENG-RQF", "level": "Entry 3"}, 1)
+    for key in ("HNC-ENG", "FDA-EY"):
+        assert recs[key].get("eqf_level") is None and recs[key].get("nqf") is None
+    assert recs["HNC-ENG"].get("participation_mode") is None
+    assert recs["HNC-ENG"]["awarding_body"]["name"] == "Riverside College"
+    assert recs["FDA-EY"]["awarding_body"]["name"] == "University of Northshire"
+
+
+def test_end_to_end_scottish_levels(tmp_path):
+    """SCQF named in the level, or assumed for a bare level from a Scottish provider address
+    (--country GB alone would say RQF); 'Postgraduate' is no level."""
+    p = feed_12(tmp_path, """<dc:identifier>https://www.edinburghcollege.example.ac.uk/</dc:identifier>
+        <dc:title>Edinburgh College</dc:title>
+        <mlo:location><mlo:town>Edinburgh</mlo:town><mlo:postcode>EH11 4DE</mlo:postcode></mlo:location>""", """
+        <course><dc:identifier>HNC-CS</dc:identifier><dc:title>HNC Computing</dc:title>
+          <mlo:qualification><dc:title>HNC Computing</dc:title>
+            <dcterms:educationLevel>SCQF level 7</dcterms:educationLevel><awardedBy>SQA</awardedBy></mlo:qualification>
+          <presentation><attendanceMode identifier="CM">Campus</attendanceMode></presentation></course>
+        <course><dc:identifier>HIGHER-MATHS</dc:identifier><dc:title>Higher Mathematics</dc:title>
+          <dcterms:educationLevel>Level 6</dcterms:educationLevel>
+          <presentation><attendanceMode identifier="DS"/></presentation></course>
+        <course><dc:identifier>MSC-X</dc:identifier><dc:title>MSc Data Science</dc:title>
+          <mlo:qualification><dc:title>MSc Data Science</dc:title>
+            <dcterms:educationLevel>Postgraduate</dcterms:educationLevel></mlo:qualification></course>
+        """)
+    frame = read(p)
+    hnc, higher, msc = frame.to_dict("records")
+    assert (hnc["nqf_level"], hnc["awarding_body_name"], hnc["x_provider_name"]) == (
+        "SCQF level 7", "SQA", "Edinburgh College")
+    assert msc["x_education_level"] == "Postgraduate" and msc.get("nqf_level") is None
+    h = _harmonise(frame, country="GB")
+    assert not any(h.problems)
+    a, b, c = h.records
+    assert (a["nqf"], a["eqf_level"]) == ({"framework": "GB-SCT-SCQF", "level": "7"}, 5)
+    assert (b["nqf"], b["eqf_level"], b["participation_mode"]) == ({"framework": "GB-SCT-SCQF", "level": "6"}, 4, "online")
+    assert any(f["code"] == "framework-from-country" for f in b["quality_flags"])
+    assert c.get("eqf_level") is None and c.get("nqf") is None
+    assert a["awarding_body"]["name"] == "SQA"
+
+
+def test_college_feed_mapping_leaves_the_new_extension_columns_alone():
+    from transforms.mapping import plan_mapping
+
+    plan = plan_mapping(list(read(COLLEGE).columns))
     assert not [c for c in plan.targets if c.startswith("x_")]
