@@ -16,7 +16,7 @@ from catalog.clusters import with_catalogue_info
 from catalog.facets import facets as facet_counts
 from catalog.search import SORTS, Query, search
 from clearinghouse import config, jsonio
-from clearinghouse.descriptor import CREDENTIAL_TYPES, KEYS, PARTICIPATION_MODES
+from clearinghouse.descriptor import CREDENTIAL_TYPES, KEYS, PARTICIPATION_MODES, descriptor_only
 
 MAX_PAGE = 200
 
@@ -157,7 +157,7 @@ def create_app(catalog_url: str, home: FilePath | None = None, *, upload_rate: i
             raise HTTPException(404, f"no credential with id {record_id!r}")
         wanted = _negotiate(accept)
         if wanted == "json":  # the descriptor's keys; expanded: then "cluster" and "stack_links"
-            return JSONResponse(with_catalogue_info(engine, rec) if expand else rec)
+            return JSONResponse(with_catalogue_info(engine, rec) if expand else descriptor_only(rec))
         from catalog.elm_export import serialize, to_elm_graph
 
         graph, reports = to_elm_graph([rec])

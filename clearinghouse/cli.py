@@ -342,7 +342,8 @@ def show(record_id: Annotated[str, typer.Argument(help="Catalogue id.")], expand
     if rec is None:
         fail(f"no record with id {record_id!r}")
     if fmt is Fmt.json:  # the descriptor's keys; expanded: then "cluster" and "stack_links"
-        shown = with_catalogue_info(_engine(), rec) if expand else rec
+        from clearinghouse.descriptor import descriptor_only
+        shown = with_catalogue_info(_engine(), rec) if expand else descriptor_only(rec)
         out.out(json.dumps(shown, ensure_ascii=False, indent=2), highlight=False)
     elif fmt is Fmt.csv:
         from clearinghouse.descriptor import KEYS

@@ -94,6 +94,18 @@ FIELDS: tuple[Field, ...] = (
 )
 KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
 
+# Documented extensions: values a source gives that the descriptor has no key for, kept on the
+# record under an ``x_`` key only when present. They are stored, hashed and exported as JSON, and
+# shown where the output is not restricted to the descriptor's keys (``show``/``search`` with
+# --expand, the API with expand=true, the web page); the descriptor's own JSON never has them.
+# - x_difficulty: how demanding the source says the course is ("Beginner", "All Levels",
+#   "Intermédiaire"): a MOOC platform's difficulty is not a qualification level, never an EQF level.
+DIFFICULTY = ("introductory", "intermediate", "advanced", "all-levels")
+EXTENSIONS: tuple[Field, ...] = (
+    Field("x_difficulty", "enum", DIFFICULTY),
+)
+EXTENSION_KEYS: tuple[str, ...] = tuple(f.key for f in EXTENSIONS)
+
 # The parts of the object-valued fields (and of the items of list-of-object fields), with their
 # kinds, so typed exports (Parquet) can be derived from this module alone.
 OBJECT_PARTS: dict[str, dict[str, str]] = {
@@ -158,12 +170,24 @@ def completeness(rec: dict[str, Any], present: dict[str, bool] | None = None) ->
 
 
 def content_hash(rec: dict[str, Any]) -> str:
-    """Hash of the harmonised content, without timestamps or provenance."""
+    """Hash of the harmonised content, without timestamps or provenance (extensions included
+    where present, so a record without them hashes as before)."""
     payload = {k: rec.get(k) for k in _HASHED_KEYS}
+    payload.update({k: rec[k] for k in EXTENSION_KEYS if rec.get(k) is not None})
     return hashlib.sha256(dumpb(payload, sort_keys=True)).hexdigest()
 
 
 def normalise(rec: dict[str, Any]) -> dict[str, Any]:
-    """Exactly the spec's keys, in the spec's order; absent lists as [], absent others as None."""
+    """The spec's keys, in the spec's order (absent lists as [], absent others as None), then
+    the documented extensions that have a value."""
     get = rec.get
-    return {k: ([] if is_list and get(k) is None else get(k)) for k, is_list in _KEY_IS_LIST}
+    out = {k: ([] if is_list and get(k) is None else get(k)) for k, is_list in _KEY_IS_LIST}
+    for k in EXTENSION_KEYS:
+        if get(k) is not None:
+            out[k] = rec[k]
+    return out
+
+
+def descriptor_only(rec: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the descriptor's keys (the public JSON of one record)."""
+    return {k: rec.get(k) for k in KEYS}

@@ -283,6 +283,7 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
     acc_dir, q_dir, v_dir = _reset(wd / "accepted"), _reset(wd / "quarantine"), _reset(wd / "validation")
     started = datetime.now(UTC)
     dup = set(m.duplicates)
+    repeated: set[str] = set()  # derived ids already accepted once in this delivery
     accepted = quarantined = 0
     for scalars in _parts(wd / "harmonised", "part-*.scalars.parquet"):
         stem = scalars.name.removesuffix(".scalars.parquet")
@@ -296,10 +297,8 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
             for pos, (rec_line, side_line) in enumerate(lines):
                 side = jsonio.loads(side_line)
                 reasons = _merge_reasons(side["problems"], verdict.reasons.get(pos, []))
-                if srids[pos] in dup and not any(r["rule"] == "duplicate" for r in reasons):
-                    reasons.append({"field": "source_record_id", "rule": "duplicate",
-                                    "message": f"identifier '{srids[pos]}' occurs more than once "
-                                               "in this delivery"})
+                if srids[pos] in dup:
+                    reasons = _duplicate_reasons(reasons, srids[pos], jsonio.loads(rec_line), repeated)
                 if not reasons:
                     acc.write(rec_line)
                     accepted += 1
@@ -321,6 +320,25 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
     m.stage_seconds["validate"] = (datetime.now(UTC) - started).total_seconds()
     write_manifest(home, m)
     return m
+
+
+def _duplicate_reasons(reasons: list[dict], srid: str, rec: dict[str, Any], repeated: set[str]) -> list[dict]:
+    """An identifier the source gave twice quarantines every record that has it (which one is
+    right cannot be told). An identifier derived for a source that gives none is shared only by
+    rows equal in title, awarding body and every other distinguishing value: the first is
+    accepted, the repeats are quarantined as repeats of it."""
+    derived = rec["title"] and _derived_id(rec)
+    if not derived and any(r["rule"] == "duplicate" for r in reasons):
+        return reasons
+    reasons = [r for r in reasons if r["rule"] != "duplicate"]  # the suite's uniqueness check
+    if derived and srid not in repeated:
+        if not reasons:
+            repeated.add(srid)
+        return reasons
+    message = (f"identifier '{srid}' occurs more than once in this delivery" if not derived else
+               "the same record as an earlier row of this delivery (same title, awarding body, URL, "
+               "dates, credit, level, languages and mode; the source gives no identifier)")
+    return [*reasons, {"field": "source_record_id", "rule": "duplicate", "message": message}]
 
 
 def _derived_id(rec: dict[str, Any]) -> bool:

@@ -3,7 +3,8 @@
 JSON: the records are a top-level array of objects; or the array held by a top-level (or nested,
 up to three levels) key such as ``items``, ``data``, ``records``, ``results``, ``courses``,
 ``credentials``, ``@graph``, ``hits`` (any key holding a list of objects is used when none of
-these is there); or, failing that, the document itself is one record. The locator is the JSON
+these is there); or an object keyed by the records' codes (``{"P1": {...}, "P2": {...}}``, each record given its
+key as ``code``); or, failing that, the document itself is one record. The locator is the JSON
 pointer of the record (``/items/3``; ``/`` for a single-record document). Other keys are only taken as the
 records array when the object does not look like a record itself (no id/title/name key, at most
 three plain values), so a single course with a list of outcomes stays one record. Invalid JSON raises
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, Iterator
 
 from .base import (
@@ -46,7 +48,33 @@ def _scalar(v: Any) -> str | None:
     return str(v)
 
 
+# keys that name the language of a text variant: [{"designacao": "...", "locSigla": "PT"}, ...]
+_LANG_KEYS = frozenset({"lang", "language", "locale", "locsigla", "idioma", "langue", "sprache", "lingua",
+                        "@language", "languagecode", "language_code", "lang_code", "iso", "taal", "jezyk"})
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
+
+
+def language_variants(v: list) -> list[tuple[str, str]] | None:
+    """[(language, text)] when a list holds one text per language, each item an object with a
+    language key (lang, locale, locSigla, @language ...) holding a tag and one other text value;
+    else None. The language is the tag's primary subtag in lower case ('PT' -> 'pt')."""
+    if not v or not all(isinstance(x, dict) and len(x) == 2 for x in v):
+        return None
+    out = []
+    for item in v:
+        lang_key = next((k for k in item if str(k).lower() in _LANG_KEYS), None)
+        if lang_key is None:
+            return None
+        lang, (text,) = item[lang_key], [item[k] for k in item if k != lang_key]
+        if not isinstance(lang, str) or not _LANG_TAG.match(lang.strip()) or not isinstance(text, str):
+            return None
+        out.append((re.split(r"[-_]", lang.strip())[0].lower(), text))
+    return out
+
+
 def flatten(obj: dict, prefix: str = "", out: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """One JSON object as flat columns (see the module's docstring). A list of language variants
+    gives its first text under the key and every variant under ``key@<language>``."""
     if out is None:
         out = {}
     for k, v in obj.items():
@@ -58,6 +86,10 @@ def flatten(obj: dict, prefix: str = "", out: dict[str, str | None] | None = Non
                 flatten(v, key, out)
             else:
                 out[key] = None
+        elif isinstance(v, list) and (variants := language_variants(v)):
+            out[key] = _scalar(variants[0][1])
+            for lang, text in variants:
+                out.setdefault(f"{key}@{lang}", _scalar(text))
         elif isinstance(v, list):
             if any(isinstance(x, (dict, list)) for x in v):
                 out[key] = json.dumps(v, ensure_ascii=False)
@@ -119,6 +151,44 @@ def find_records(doc: Any, depth: int = 0) -> tuple[str, list] | None:
     return None
 
 
+KEY_COLUMN = "code"  # where a record keyed by its code gets that code (when it has no such key)
+
+
+def keyed_records(doc: Any, depth: int = 0) -> tuple[str, dict] | None:
+    """(pointer, object) when the records are an object keyed by their codes,
+    ``{"P1": {...}, "P2": {...}}`` (at the top or under one wrapper key): at least two entries,
+    every value an object, the objects sharing most of their keys."""
+    if not isinstance(doc, dict) or len(doc) < 1:
+        return None
+    values = list(doc.values())
+    if len(doc) >= 2 and all(isinstance(v, dict) and v for v in values):
+        keysets = [set(v) for v in values]
+        common = set.intersection(*keysets)
+        if common and len(common) * 2 >= max(len(k) for k in keysets) and \
+                not any(str(k).lower() in _RECORD_HINTS for k in doc) and \
+                sum(1 for v in values if len(v) >= 2) * 2 >= len(values):
+            return "", doc
+    if depth == 0 and len(doc) <= 3:  # {"meta": {...}, "programmes": {"P1": {...}, ...}}
+        for k, v in doc.items():
+            found = keyed_records(v, 1) if isinstance(v, dict) else None
+            if found is not None:
+                return "/" + _pointer_token(str(k)), found[1]
+    return None
+
+
+def _keyed_batches(keyed: tuple[str, dict], info: FileInfo, batch_size: int) -> Iterator[RawBatch]:
+    pointer, doc = keyed
+    info.records_path = pointer or "/"
+    items, locs = [], []
+    for key, item in doc.items():
+        rec = dict(item)
+        if not any(str(k).lower() in ("id", "code", "@id") for k in rec):
+            rec = {KEY_COLUMN: str(key), **rec}
+        items.append(rec)
+        locs.append(f"{pointer}/{_pointer_token(str(key))}")
+    return _json_batches(items, lambda i: locs[i], info, batch_size)
+
+
 def _kind(v: Any) -> str:
     return {str: "a string", list: "an array", bool: "a boolean", type(None): "null",
             int: "a number", float: "a number"}.get(type(v), type(v).__name__)
@@ -140,6 +210,9 @@ def read_json(path: str | os.PathLike, info: FileInfo, enc: TextEncoding, batch_
     if isinstance(doc, list):
         pointer, items = "", doc
     elif isinstance(doc, dict):
+        keyed = keyed_records(doc)
+        if keyed is not None:
+            return _keyed_batches(keyed, info, batch_size)
         found = find_records(doc)
         if found is None:
             pointer, items = None, [doc]

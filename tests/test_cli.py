@@ -32,11 +32,13 @@ def test_run_ingests_every_sample_and_loses_nothing(demo_home):
         assert r["new"] == r["accepted"]
     # broken rows on purpose, as samples/README.md lists them: (read, quarantined)
     assert {k: (r["read"], r["quarantined"]) for k, r in by_source.items()} == {
-        "de-hs-weiterbildung": (20, 5),  # DQR 9, LP "viele", no title, an id used twice (both rows)
+        "de-hs-weiterbildung": (20, 4),  # DQR 9, no title, an id used twice (both rows)
         "ie-nfq-microcreds": (16, 2),  # NFQ 11, ECTS -5
-        "uk-rqf-short-courses": (18, 2),  # Klingon, CATS "TBC"
-        "fr-cncp-formations": (16, 1),  # Pays "Atlantis"
-        "pl-prk-kursy": (15, 1),  # "angileski"
+        # accepted with a flag, the field empty (README "Accepted, flagged, quarantined"):
+        # LP "viele", Klingon, CATS "TBC", Pays "Atlantis", "angileski"
+        "uk-rqf-short-courses": (18, 0),
+        "fr-cncp-formations": (16, 0),
+        "pl-prk-kursy": (15, 0),
         "mooc-learnarc": (14, 2),  # no title, -10 hours
         "scot-scqf-courses": (14, 1),  # a line that is not JSON
         "es-valdeserra-microcredenciales": (12, 1),  # EQF 9
@@ -78,15 +80,26 @@ def test_show_and_quarantine_json(demo_home):
     assert list(shown) == list(KEYS) and shown["id"] == first["id"]
     assert shown["provenance"]["locator"].startswith("sheet ")
     assert shown["provenance"]["file_sha256"] and shown["provenance"]["fields"]["eqf_level"]
-    entries = json.loads(run_cli("quarantine", "--source", "uk-rqf-short-courses", "--format", "json",
+    entries = json.loads(run_cli("quarantine", "--source", "ie-nfq-microcreds", "--format", "json",
                                  home=home).stdout)
-    assert {e["source_record_id"] for e in entries} == {"KMC-KLI-102", "KMC-DAT-405"}
+    assert {e["source_record_id"] for e in entries} == {"MC-COMP-1115", "MC-EDU-7116"}
     for e in entries:
         assert set(e) == {"source", "source_record_id", "locator", "raw", "reasons"}
-        assert e["locator"].startswith("row ") and e["raw"]
+        assert e["locator"].startswith("sheet ") and e["raw"]
         assert all(set(r) == {"field", "rule", "message"} for r in e["reasons"])
-    klingon = next(e for e in entries if e["source_record_id"] == "KMC-KLI-102")
-    assert any(r["field"] == "languages" and "Klingon" in r["message"] for r in klingon["reasons"])
+    nfq11 = next(e for e in entries if e["source_record_id"] == "MC-COMP-1115")
+    assert any(r["field"] == "nqf" and r["rule"] == "not-in-framework" for r in nfq11["reasons"])
+    # an unknown language is no longer a reason to quarantine: accepted, flagged, kept raw
+    assert json.loads(run_cli("quarantine", "--source", "uk-rqf-short-courses", "--format", "json",
+                              home=home).stdout) == []
+    uk = json.loads(run_cli("search", "--source", "uk-rqf-short-courses", "--format", "json", "--limit", "50",
+                            home=home).stdout)
+    klingon = next(r for r in uk if r["source_record_id"] == "KMC-KLI-102")
+    assert klingon["languages"] == [] and klingon["provenance"]["raw"] == {"languages": "Klingon"}
+    assert any(f["field"] == "languages" and f["code"] == "unknown-code" and "Klingon" in f["message"]
+               for f in klingon["quality_flags"])
+    tbc = next(r for r in uk if r["source_record_id"] == "KMC-DAT-405")
+    assert tbc["ects"] is None and tbc["provenance"]["raw"]["credit"] == "TBC"
 
 
 def test_exports_hold_every_record(demo_home, tmp_path):

@@ -53,4 +53,11 @@ def check_export(case, home, url):
         fields = {r["field"] for r in entry["reasons"]}
         assert fields & {q["field"], *q.get("also", [])}, (q["id"], entry["reasons"])
         assert all(r["message"] for r in entry["reasons"])
+    for f in case.get("flagged", []):
+        rec = store.get(engine, d.record_id(case["source"], str(f["id"])))
+        assert rec is not None, f"{f['id']} not accepted"
+        assert rec[f["field"]] in (None, []), (f["id"], rec[f["field"]])
+        assert any(fl["field"] == f["field"] and fl["code"] in ("unparseable", "unknown-code")
+                   for fl in rec["quality_flags"]), rec["quality_flags"]
+        assert f["raw"] in rec["provenance"]["raw"].values()
     assert m.counts["accepted"] == case["accepted"]

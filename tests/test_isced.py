@@ -141,7 +141,7 @@ def test_unknown_given_codes_are_problems(value, rule):
 
 def test_given_codes_through_the_pipeline(tmp_path):
     """A spreadsheet with an ISCED-F column: valid codes kept and winning over the title, an
-    unknown code quarantines its record with the reason, a lost leading zero is restored."""
+    unknown code is flagged and kept raw (the record accepted), a lost leading zero is restored."""
     path = _write_csv(tmp_path / "kurse.csv", ["ID", "Titel", "ISCED-F", "Sprache"], [
         ["K1", "Informatik für Einsteiger", "0311", "Deutsch"],
         ["K2", "Grundlagen der Pflege", "0699", "Deutsch"],
@@ -151,16 +151,16 @@ def test_given_codes_through_the_pipeline(tmp_path):
     home = tmp_path / "home"
     run_cli("ingest", str(path), "--source", "kurse", "--country", "DE", home=home)
     recs, quarantined = _records(home, "kurse"), _quarantine(home, "kurse")
-    assert set(recs) == {"K1", "K3", "K4"} and set(quarantined) == {"K2"}
+    assert set(recs) == {"K1", "K2", "K3", "K4"} and not quarantined
     assert recs["K1"]["isced_f"] == ["0311"]  # given wins over the title
     assert recs["K1"]["provenance"]["fields"]["isced_f"] == "as given by the source"
     assert recs["K3"]["isced_f"] == ["0541"]
     assert "leading-zero-restored" in {f["code"] for f in recs["K3"]["quality_flags"]}
     assert recs["K4"]["isced_f"] == ["0613"]
     assert recs["K4"]["provenance"]["fields"]["isced_f"].startswith("from the title ('Informatik' -> 0613)")
-    reasons = quarantined["K2"]["reasons"]
-    assert [(r["field"], r["rule"]) for r in reasons] == [("isced_f", "unknown-code")]
-    assert "0699" in reasons[0]["message"]
+    flags = [f for f in recs["K2"]["quality_flags"] if f["field"] == "isced_f"]
+    assert [f["code"] for f in flags] == ["unknown-code"] and "0699" in flags[0]["message"]
+    assert recs["K2"]["isced_f"] == [] and recs["K2"]["provenance"]["raw"] == {"isced_f": "0699"}
 
 
 # --------------------------------------------------------------------- subject code crosswalks

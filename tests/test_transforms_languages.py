@@ -54,7 +54,6 @@ def test_derive_languages(text, expected, flags):
 @pytest.mark.parametrize("text, offending", [
     ("Klingonisch", "Klingonisch"),
     ("xx", "xx"),
-    ("Englisch und Klingonisch", "Klingonisch"),
     ("sco", "sco"),  # Scots: an ISO 639-3 language without a 639-1 code
 ])
 def test_unknown_language_is_problem(text, offending):
@@ -62,6 +61,27 @@ def test_unknown_language_is_problem(text, offending):
     assert [p.rule for p in d.problems] == ["unknown-code"]
     assert f"'{offending}'" in d.problems[0].message
     assert d.values == {}
+
+
+@pytest.mark.parametrize("text, kept, offending", [
+    ("Englisch und Klingonisch", ["en"], "Klingonisch"),
+    ("polski, angileski", ["pl"], "angileski"),
+])
+def test_an_unknown_language_beside_known_ones_is_flagged_and_the_known_kept(text, kept, offending):
+    d = derive_languages(text)
+    assert d.problems == () and d.values == {"languages": kept}
+    assert [(f.field, f.code) for f in d.flags] == [("languages", "unknown-code")]
+    assert f"'{offending}'" in d.flags[0].message
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("中文", ["zh"]), ("日本語", ["ja"]), ("اللغة العربية", ["ar"]), ("简体中文", ["zh"]),
+    ("Русский", ["ru"]), ("Tiếng Việt", ["vi"]), ("Português (Brasil)", ["pt"]), ("pt-BR", ["pt"]),
+    ("en-US", ["en"]), ("English, 中文", ["en", "zh"]), ("한국어", ["ko"]),
+])
+def test_language_names_in_any_language_and_script(text, expected):
+    d = derive_languages(text)
+    assert d.problems == () and d.values == {"languages": expected}
 
 
 def test_empty():

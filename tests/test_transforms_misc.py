@@ -229,3 +229,16 @@ def test_prose_about_costs_is_a_flag_not_a_wrong_price():
     d = derive_price("UK fee: GBP155.00; Ireland fee: GBP340.00; Continental Europe fee: GBP385.00")
     assert (d.values, [f.code for f in d.flags], d.problems) == ({}, ["price-as-text"], ())
     assert derive_price("viel").problems[0].rule == "unparseable"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("中国", "CN"), ("日本", "JP"), ("Россия", "RU"), ("الإمارات العربية المتحدة", "AE"), ("Brasil", "BR"),
+    ("Türkiye", "TR"), ("Paris, FRA", "FR"), ("Lisboa, Portugal", "PT"), ("USA", "US"),
+])
+def test_country_names_in_any_language_and_alpha_3_in_addresses(text, expected):
+    d = derive_country(text)
+    assert d.problems == () and d.values["country"] == expected
+
+
+def test_a_phrase_naming_two_countries_is_no_country():
+    assert derive_country("Deutschland und Frankreich").values == {}

@@ -20,6 +20,7 @@ CANDIDATE_FIELDS: dict[str, str] = {
     "nqf_level": "national framework level as given (\"7\", \"Entry 3\", \"Niveau III\", \"SCQF 9\")",
     "nqf_framework": "national framework name or code (NFQ, SCQF, RQF, DQR, CNCP/RNCP, PRK/PQF)",
     "level": "a level whose framework is not said (\"Niveau 7\", \"level 6\", \"NFQ 8\")",
+    "difficulty": "how demanding the course is (\"Beginner\", \"All Levels\"): never a level",
     "languages": "language(s) of instruction, names or codes in any language, any separator",
     "participation_mode": "free text form of participation (online, Präsenz, hybride, ...)",
     "assessment_type": "free text assessment (written exam, Klausur, projet, ...)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +18,11 @@ from typing import Any
 import pandas as pd
 
 from clearinghouse import descriptor as d
-from transforms import credits, dates, isced, languages, levels, modes, money, places
+from transforms import credits, dates, difficulty, isced, languages, levels, modes, money, places
 from transforms import text as textx
 from transforms.skills import keep_source_links
 from transforms.candidate import SOURCE_SKILLS, TITLE_PREFIX
-from transforms.result import NOTHING, Derived, Flag, Problem
+from transforms.result import NOTHING, Derived, Flag, Problem, as_flag, quarantines
 
 LOCATOR = "__locator__"
 ERROR = "__error__"
@@ -152,8 +153,41 @@ def _with_source_skills(given: list, tagged: list, tagger: Any) -> list:
     return out
 
 
-def _derived_source_id(title: str | None, body: str | None) -> str:
+# The candidate columns a descriptor field is derived from: what ``provenance.raw`` keeps of a
+# value that could not be normalised (the field itself is left empty).
+RAW_INPUTS: dict[str, tuple[str, ...]] = {
+    "eqf_level": ("eqf_level", "level"), "nqf": ("nqf_level", "nqf_framework", "level"),
+    "ects": ("credit", "credit_unit", "workload_hours"), "workload_hours": ("workload_hours", "credit"),
+    "price": ("price", "price_currency"), "region": ("region", "country"),
+}
+# Fields that tell two records of the same title apart when the source gives no identifier.
+IDENTITY_INPUTS = ("title", "awarding_body_name", "url", "start_date", "credit", "eqf_level",
+                   "nqf_level", "level", "languages", "participation_mode", "duration", "price")
+
+
+def _derived_ids(frame: pd.DataFrame, titles: list, bodies: list, srids: list) -> list[str | None]:
+    """Identifiers for the rows that have none: from the title and awarding body, so the id
+    survives a re-delivery; where two rows of the batch share those, also from what tells them
+    apart (URL, start date, credit, level, languages, mode, duration, price). Rows equal in all
+    of these keep one id: the later ones are the delivery's duplicates."""
+    todo = [i for i, s in enumerate(srids) if not s]
+    out: list[str | None] = [None] * len(srids)
+    base = {i: _derived_source_id(titles[i], bodies[i]) for i in todo}
+    counts = Counter(base.values())
+    extra_cols = [_column(frame, c) for c in IDENTITY_INPUTS[2:]]
+    for i in todo:
+        out[i] = base[i] if counts[base[i]] == 1 else \
+            _derived_source_id(titles[i], bodies[i], *(c[i] for c in extra_cols))
+    return out
+
+
+def _derived_source_id(title: str | None, body: str | None, *others: str | None) -> str:
+    """The derived identifier of a record: a hash of its title and awarding body, and the other
+    distinguishing values where given."""
     basis = f"{(title or '').casefold().strip()}\x1f{(body or '').casefold().strip()}"
+    extra = [(o or "").casefold().strip() for o in others]
+    if any(extra):
+        basis += "\x1f" + "\x1f".join(extra)
     return "title-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
@@ -193,6 +227,7 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
         "duration": _apply(frame, ("duration",), dates.iso_duration),
         "price": _apply(frame, ("price", "price_currency"), money.derive_price),
         "url": _apply(frame, ("url",), _url),
+        "difficulty": _apply(frame, ("difficulty",), difficulty.derive_difficulty),
     }
     titles = _apply_values(col("title"), textx.clean_text)
     descriptions = _apply_values(col("description"), textx.clean_text)
@@ -208,6 +243,7 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
     derived["isced_f"] = isced.derive_column(col("isced_f"), *map(col, isced.SUBJECT_COLUMNS),
                                              [s[0] if s else None for s in skills], titles, descriptions)
     srids, bodies_id, locators = col("source_record_id"), col("awarding_body_id"), col(LOCATOR)
+    derived_ids = _derived_ids(frame, titles, plain["awarding_body_name"], srids)
     errors = col(ERROR)
 
     records: list[dict[str, Any]] = []
@@ -230,6 +266,19 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
         if rec.get("country") is None and ctx.country:
             rec["country"] = ctx.country
             methods["country"] = "given for the whole source at ingest (--country)"
+        # what cannot be normalised in an optional field: flagged, left empty, kept raw
+        raw_kept: dict[str, Any] = {}
+        certain = [p for p in probs if quarantines(p)]
+        for p in probs:
+            if quarantines(p):
+                continue
+            flags.append(as_flag(p))
+            rec.pop(p.field, None)
+            for c in RAW_INPUTS.get(p.field, (p.field,)):
+                value = frame.at[i, c] if c in frame.columns else None
+                if value is not None:
+                    raw_kept[c] = value
+        probs = certain
         if errors[i]:
             probs.append(Problem("record", "unreadable", str(errors[i])))
         title = titles[i]
@@ -247,10 +296,17 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
         if body_name or bodies_id[i]:
             rec["awarding_body"] = {"name": body_name, "id": bodies_id[i], "country": rec.get("country")}
         extra = {lang: vals[i] for lang, vals in other_titles.items() if vals[i]}
+        same = next((lang for lang, t in extra.items() if t == title), None)
+        if same is not None:  # the title is one of the language variants: that is its language
+            del extra[same]
+            code = languages.language_code(same).values.get("title_language")
+            if rec.get("title_language") is None and code:
+                rec["title_language"] = code
+                methods["title_language"] = f"the {same} variant of the source's titles"
         rec["titles"] = extra or None
         srid = srids[i]
         if not srid:
-            srid = _derived_source_id(title, body_name)
+            srid = derived_ids[i]
             flags.append(Flag("source_record_id", "id-derived",
                               "the source gives no identifier; one was derived from title and awarding body"))
         rec["source_record_id"] = srid
@@ -268,6 +324,8 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
             "harvested_at": ctx.harvested_at,
             "fields": {k: methods[k] for k in sorted(methods)},
         }
+        if raw_kept:
+            rec["provenance"]["raw"] = raw_kept
         rec = d.normalise(rec)
         rec["status"] = None
         rec["content_hash"] = d.content_hash(rec)

@@ -1,8 +1,10 @@
 """Languages of instruction and of titles -> ISO 639-1 codes.
 
 Names come from pycountry (English names and their de/fr/es/it/nl/pl translations, the
-iso639-3 catalogues it ships) plus ``vocab/languages.yaml`` (endonyms, adjective forms);
-tags are read with langcodes (BCP 47, deprecated codes) and checked against pycountry."""
+iso639-3 catalogues it ships) plus ``vocab/languages.yaml`` (endonyms, adjective forms), then
+from the CLDR names that langcodes reads through ``language_data`` (every language's name in
+every language and script: '中文', '日本語', 'العربية', 'Português'); tags are read with
+langcodes (BCP 47 with regions and scripts, deprecated codes) and checked against pycountry."""
 from __future__ import annotations
 
 import gettext
@@ -12,6 +14,7 @@ from functools import lru_cache
 import langcodes
 import pycountry
 
+from transforms.cldr import code_for_name
 from transforms.result import Derived, Flag, Problem
 from transforms.text import as_text, fold, load_yaml, shorten
 
@@ -80,6 +83,25 @@ def _from_tag(token: str) -> tuple[str | None, bool, str | None]:
     return rec.alpha_2, repaired, None
 
 
+def _cldr_name(token: str) -> str | None:
+    """ISO 639-1 code of a language name in any language and script (CLDR): '中文' -> zh,
+    '简体中文' -> zh, 'Mandarin' -> zh, 'Tiếng Việt' -> vi."""
+    name = token.strip()
+    if len(name) < 2 or _TAG.fullmatch(name):
+        return None
+    found = code_for_name("language", name)
+    if found is None:
+        return None
+    try:
+        lang = langcodes.Language.get(found, normalize=True).language
+    except (LookupError, ValueError):
+        return None
+    rec = pycountry.languages.get(alpha_2=lang) if lang and len(lang) == 2 else None
+    if rec is None and lang and len(lang) == 3:
+        rec = pycountry.languages.get(alpha_3=lang)
+    return getattr(rec, "alpha_2", None)
+
+
 def _resolve(token: str) -> tuple[str | None, bool, str | None]:
     """One language given by name or code -> (code, repaired, reason)."""
     key = fold(token)
@@ -91,7 +113,9 @@ def _resolve(token: str) -> tuple[str | None, bool, str | None]:
         code, repaired, reason = _from_tag(token)
         if code or reason:
             return code, repaired, reason
-    return (_names()[key], False, None) if key in _names() else (None, False, None)
+    if key in _names():
+        return _names()[key], False, None
+    return _cldr_name(token), False, None
 
 
 def _split_piece(piece: str) -> list[str]:
@@ -167,11 +191,15 @@ def derive_languages(text: str | None) -> Derived:
     """Language(s) of instruction -> values languages: ISO 639-1 codes in order, without
     duplicates, from names or codes in en, de, fr, es, it, nl, pl and any separator
     ('Deutsch, Englisch' -> ['de', 'en']; 'anglais/français' -> ['en', 'fr']). A tag that had
-    to be repaired ('en_GB', 'ENG') is flagged; an unknown language is a Problem."""
+    to be repaired ('en_GB', 'ENG') is flagged; an unknown language is a Problem, or a flag when
+    other languages of the list were read (they are kept)."""
     raw = as_text(text)
     if raw is None:
         return Derived()
     codes, flags, problems = _parse(raw, "languages")
+    if problems and codes:  # 'polski, angileski': the languages read are kept, the rest flagged
+        flags += [Flag(p.field, p.rule, f"{p.message} The other languages given are kept.") for p in problems]
+        problems = []
     if problems:
         return Derived(flags=tuple(flags), problems=tuple(problems))
     if not codes:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from clearinghouse.descriptor import EQF_TO_CYCLE
 from transforms import places
+from transforms.difficulty import difficulty_of
 from transforms.numbers import numbers_in
 from transforms.result import Derived, Flag, Problem
 from transforms.text import VOCAB_DIR, KeywordMatcher, as_text, fold, load_yaml, shorten
@@ -198,9 +199,23 @@ def derive_level(eqf_level: str | None = None, nqf_level: str | None = None,
     Problem (not-in-framework); an EQF level outside 1-8 is out-of-range; text with no level is
     unparseable. Given EQF and national levels that disagree: the given EQF is kept, flagged."""
     raw_eqf, raw_nqf, raw_fw, raw_level = (as_text(x) for x in (eqf_level, nqf_level, nqf_framework, level))
-    if raw_eqf is None and raw_nqf is None and raw_level is None:
-        return Derived()
+    # a difficulty ('Beginner', 'All Levels') in a level column is not a level: kept as x_difficulty
+    difficulty: dict[str, str] = {}
     flags: list[Flag] = []
+    for which, raw in (("eqf_level", raw_eqf), ("nqf_level", raw_nqf), ("level", raw_level)):
+        value = difficulty_of(raw)
+        if value is None:
+            continue
+        difficulty.setdefault("x_difficulty", value)
+        if which != "level":
+            flags.append(Flag("eqf_level" if which == "eqf_level" else "nqf", "difficulty-not-level",
+                              f"'{shorten(raw)}' is a difficulty, not a qualification level; kept as x_difficulty."))
+        raw_eqf, raw_nqf, raw_level = (None if x is raw else x for x in (raw_eqf, raw_nqf, raw_level))
+    if raw_eqf is None and raw_nqf is None and raw_level is None:
+        if difficulty:
+            return Derived(values=difficulty, flags=tuple(flags),
+                           methods={"x_difficulty": "a difficulty in a level column (not a level)"})
+        return Derived()
     problems: list[Problem] = []
     country_fw, country_from = _country_framework(as_text(country), as_text(region))
 
@@ -298,10 +313,10 @@ def derive_level(eqf_level: str | None = None, nqf_level: str | None = None,
             national_eqf.append((row.eqf, f"{r.framework} {r.level}"))
 
     if problems:
-        return Derived(flags=tuple(flags), problems=tuple(problems))
+        return Derived(values=difficulty, flags=tuple(flags), problems=tuple(problems))
 
-    values: dict = {}
-    methods: dict[str, str] = {}
+    values: dict = dict(difficulty)
+    methods: dict[str, str] = {"x_difficulty": "a difficulty in a level column (not a level)"} if difficulty else {}
     if national is not None:
         fw, lvl, row, raw = national
         values["nqf"] = {"framework": fw, "level": lvl}

@@ -37,6 +37,7 @@ LOCATOR, ERROR = "__locator__", "__error__"
 PASSTHROUGH = (LOCATOR, ERROR)  # connector columns copied unchanged into the candidate frame
 SUBJECT_CODES = SUBJECT_COLUMNS  # XCRI-CAP JACS / LDCS codes, copied too: the ISCED-F inference reads them
 EXTENSION_PREFIX = "x_"  # standards connectors keep elements with no candidate field as x_<name>
+_LANGUAGE_VARIANT = re.compile(r"^(.+)@([a-z]{2})$")  # a language's variant of a column: "name@pt"
 _RESERVED = re.compile(r"^__\w+__$")  # connector columns (__locator__, __error__, __raw__ ...): never mapped
 
 # ---------------------------------------------------------------------------------------------
@@ -296,6 +297,9 @@ class ColumnPlan:
     # column feeds workload_hours: "Durée: 84 h" in a training catalogue is the volume horaire)
     hours_from: str | None = None
     notes: list[str] = field(default_factory=list)  # everything else worth telling a person
+    # the first column, unnamed or named like a row index ("", "Unnamed: 0", "#", "index"), used
+    # as source_record_id when no header names an identifier and its values are unique in a batch
+    index_column: str | None = None
 
     def field_of(self, column: str) -> str | None:
         return self.targets.get(column)
@@ -326,6 +330,19 @@ class _Claim:
     index: int
     column: str
     match: HeaderMatch
+
+
+# Headers of a leading index column (pandas' unnamed index, "#", "No."): normalised forms.
+INDEX_HEADERS = frozenset({"", "column 1", "unnamed 0", "index", "idx", "no", "s no", "sl no", "sr no",
+                           "row", "row id", "row number", "lfd nr", "n", "num"})
+
+
+def _index_column(columns: list[str], unmapped: set[str]) -> str | None:
+    """The leading column when it is named like a row index and nothing else claimed it."""
+    if not columns:
+        return None
+    first = str(columns[0])
+    return first if first in unmapped and normalise_header(first) in INDEX_HEADERS else None
 
 
 def _profile_lookup(profile: Profile | None) -> tuple[dict[str, ColumnSpec], dict[str, tuple[str, ColumnSpec]]]:
@@ -377,6 +394,15 @@ def plan_mapping(columns: list[str], profile: Profile | None = None) -> ColumnPl
                 continue
             suffix = spec.unit if spec.field in UNIT_FIELDS and UNIT_FIELDS[spec.field] is None else None
             match = HeaderMatch(spec.field, (3, 0, 0), spec.implies(), suffix, "profile")
+        elif (variant := _LANGUAGE_VARIANT.fullmatch(col)) is not None:
+            # 'designacao@pt': one language's text of a field (connectors write these for lists
+            # of language variants); a title in any language is title@<lang>, the rest stay unmapped
+            base = match_header(variant[1], vocab)
+            if base.field != "title":
+                unmapped.append((index, col))
+                continue
+            match = HeaderMatch(f"{TITLE_PREFIX}{variant[2]}", (2, 0, 0), {}, None,
+                                f"{variant[2]} variant of a title ({base.method})")
         else:
             match = match_header(col, vocab)
             if match.field is None or match.field == IGNORE:
@@ -415,6 +441,14 @@ def plan_mapping(columns: list[str], profile: Profile | None = None) -> ColumnPl
                                       {**first.match.implies, "title_language": lang},
                                       first.match.suffix, first.match.method)
             plan.notes.append(f"no plain title column; {first.column!r} ({TITLE_PREFIX}{lang}) is used as the title")
+
+    if not any(c.match.field == "source_record_id" for c in winners):
+        index_col = _index_column(columns, {c for _, c in unmapped})
+        if index_col is not None:
+            unmapped = [(i, c) for i, c in unmapped if c != index_col]
+            winners.insert(0, _Claim(0, index_col, HeaderMatch("source_record_id", (1, 0, 0), {}, None,
+                                                               "index column (used while its values are unique)")))
+            plan.index_column = index_col
 
     for claim in winners:
         plan.targets[claim.column] = claim.match.field
@@ -504,6 +538,10 @@ def apply_mapping(frame: pd.DataFrame, plan: ColumnPlan, profile: Profile | None
         in_hours = s.astype("str").str.match(_IN_HOURS).fillna(False).astype(bool)
         if in_hours.any():
             out["workload_hours"] = s.where(in_hours, None).astype(object)
+    if plan.index_column is not None and "source_record_id" in out:
+        ids = out["source_record_id"]
+        if _empty(ids).any() or ids.duplicated().any():  # not an identifier in this batch
+            del out["source_record_id"]
     for fld, value in plan.constants.items():
         if fld not in out:
             out[fld] = pd.Series(value, index=frame.index, dtype=object)

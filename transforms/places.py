@@ -4,22 +4,33 @@ from __future__ import annotations
 import gettext
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import pycountry
 
+from transforms.cldr import code_for_name
 from transforms.result import Derived, Flag, Problem
 from transforms.text import as_text, fold, load_yaml, shorten
 
 LOCALES = ("de", "fr", "es", "it", "nl", "pl")
 
 
+def _all_locales(domain: str) -> list[str]:
+    """The locales pycountry ships a translation catalogue of `domain` for, the project's seven
+    languages first (their names win where two countries share a translated name)."""
+    root = Path(pycountry.LOCALES_DIR)
+    found = sorted(p.parent.parent.name for p in root.glob(f"*/LC_MESSAGES/{domain}.mo"))
+    return [*LOCALES, *(loc for loc in found if loc not in LOCALES)]
+
+
 @lru_cache(maxsize=None)
 def _country_names() -> dict[str, tuple[str, str | None]]:
     """folded name -> (alpha-2, region): pycountry's English names and their translations in
-    the locales above, then the project's names file (short forms, endonyms, UK nations)."""
+    every locale it ships ('Deutschland', 'Allemagne', 'Niemcy', 'Германия', '德国'), then the
+    project's names file (short forms, endonyms, UK nations)."""
     names: dict[str, tuple[str, str | None]] = {}
     translators = [None] + [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[loc])
-                            for loc in LOCALES]
+                            for loc in _all_locales("iso3166-1")]
     for tr in translators:
         for c in pycountry.countries:
             for attr in ("name", "common_name", "official_name"):
@@ -70,7 +81,17 @@ def _lookup_country(text: str) -> tuple[str, str | None, str] | None:
     if key.startswith("the ") and key[4:] in names:
         code, region = names[key[4:]]
         return code, region, "name"
+    code = _cldr_territory(t)
+    if code:
+        return code, None, "name (CLDR)"
     return None
+
+
+def _cldr_territory(name: str) -> str | None:
+    """Alpha-2 of a country name in any language and script that CLDR knows: 'Россия' -> RU."""
+    code = code_for_name("territory", name) if len(name) >= 3 else None
+    country = pycountry.countries.get(alpha_2=code) if code and len(code) == 2 else None
+    return country.alpha_2 if country else None
 
 
 def derive_country(text: str | None) -> Derived:
