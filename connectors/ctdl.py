@@ -73,40 +73,16 @@ from collections import Counter
 from typing import Any, Iterator
 
 from . import safe
-from .base import (
-    put_joined, batches_of, json_cell,
-    ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, clip, display_name, frame_from_dicts,
-    number_to_str, plural,
+from .base import FileInfo, RawBatch, SourceFileError, batches_of, clip, display_name, plural
+from .ctdl_assistant import _REQUEST_KEYS, _Assistant, _assistant_input, _request_resources, looks_like_assistant_input
+from .ctdl_terms import (
+    CREDENTIAL_TYPES, LEARNING_TYPES, SEP, _CTID, _CURIE, _WEB, _as_list,
+    _is_ctdl_type, _is_envelope, _join, _local, _node_id, _put, _record_type, _s, _type_values,
 )
 
-SEP = "; "
+__all__ = ["CREDENTIAL_TYPES", "LEARNING_TYPES", "UNIT_NOT_STATED", "check_contexts", "looks_like_assistant_input",
+           "looks_like_ctdl", "read_ctdl"]
 
-# ceterms:Credential and its subclasses, from CredentialEngine/CredentialRegistry
-# fixtures/subclasses_map.json (commit c30d127, schemas of 2025-07-23).
-CREDENTIAL_TYPES = frozenset({
-    "Credential",
-    "Badge", "DigitalBadge", "OpenBadge",
-    "Certificate", "ApprenticeshipCertificate", "JourneymanCertificate", "MasterCertificate",
-    "CertificateOfCompletion", "Certification",
-    "Degree",
-    "AssociateDegree", "AssociateOfAppliedArtsDegree", "AssociateOfAppliedScienceDegree",
-    "AssociateOfArtsDegree", "AssociateOfScienceDegree",
-    "BachelorDegree", "BachelorOfArtsDegree", "BachelorOfScienceDegree",
-    "DoctoralDegree", "ProfessionalDoctorate", "ResearchDoctorate",
-    "MasterDegree", "MasterOfArtsDegree", "MasterOfScienceDegree",
-    "SpecialistDegree",
-    "Diploma", "GeneralEducationDevelopment", "SecondarySchoolDiploma",
-    "License", "MicroCredential", "QualityAssuranceCredential",
-    # later CTDL terms not yet in that map
-    "AcademicCertificate", "CertificateOfParticipation", "BasicTechnicalCertificate",
-})
-LEARNING_TYPES = frozenset({"LearningOpportunityProfile", "LearningProgram", "Course"})
-_NEWER_CREDENTIAL = re.compile(r"(Degree|Certificate|Credential|Diploma|Badge|License|Certification|Doctorate)$")
-_ORG_TYPES = frozenset({"CredentialOrganization", "QACredentialOrganization", "Organization", "Agent"})
-
-_CTID = re.compile(r"ce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-_WEB = re.compile(r"^https?://", re.I)
-_CURIE = re.compile(r"^([A-Za-z][\w.-]*):(?!//)(.+)$")
 
 CREDIT_UNITS = {  # creditUnit:<term> -> unit text the credit crosswalk knows
     "semesterhour": "US semester credit hours",
@@ -158,66 +134,17 @@ _CONNECTIONS = ("isPartOf", "hasPart", "isRequiredFor", "isPreparationFor", "isA
                 "isRecommendedFor", "preparationFrom", "advancedStandingFrom")
 
 
-# ------------------------------------------------------------------------------------------------
-# small helpers
 
 
-def _local(t: str) -> str:
-    return t.rsplit("#", 1)[-1].rsplit("/", 1)[-1].split(":")[-1]
-
-
-def _type_values(obj: Any) -> list[str]:
-    if not isinstance(obj, dict):
-        return []
-    t = obj.get("@type", obj.get("type"))
-    return [v for v in (t if isinstance(t, list) else [t]) if isinstance(v, str)]
-
-
-def _is_ctdl_type(t: str) -> bool:
-    return t.startswith(("ceterms:", "ceasn:")) or "purl.org/ctdl" in t
-
-
-def _record_type(obj: Any) -> str | None:
-    """The credential / learning-opportunity type of a resource (as written), else None."""
-    for t in _type_values(obj):
-        if not _is_ctdl_type(t):
-            continue
-        name = _local(t)
-        if name in CREDENTIAL_TYPES or name in LEARNING_TYPES:
-            return t
-        if t.startswith("ceterms:") and _NEWER_CREDENTIAL.search(name) and "Organization" not in name:
-            return t
-    return None
-
-
-def _node_id(v: Any) -> str | None:
-    if isinstance(v, str):
-        return v.strip() or None
-    if isinstance(v, dict):
-        i = v.get("@id", v.get("id"))
-        return i.strip() if isinstance(i, str) and i.strip() else None
-    return None
-
-
-_s = json_cell  # a JSON value as a cell string
-
-
-def _as_list(v: Any) -> list:
-    if v is None:
-        return []
-    return v if isinstance(v, list) else [v]
-
-
-def _put(rec: dict[str, str | None], key: str, value: str | None, sep: str = SEP) -> None:
-    put_joined(rec, key, value, sep)
-
-
-def _join(values: list[str | None], sep: str = SEP) -> str | None:
-    return sep.join(dict.fromkeys(v for v in values if v)) or None
+def _primary(lang: str | None) -> str | None:
+    """The primary subtag of a language tag, lower case: 'en-US' / 'en_us' / 'EN' -> 'en'."""
+    if not lang or not isinstance(lang, str):
+        return None
+    return re.split(r"[-_]", lang.strip(), maxsplit=1)[0].lower() or None
 
 
 def _is_english(lang: str | None) -> bool:
-    return bool(lang) and (lang.lower() == "en" or lang.lower().startswith("en-"))
+    return _primary(lang) == "en"
 
 
 def _lang_pairs(v: Any) -> list[tuple[str | None, Any]]:
@@ -252,6 +179,8 @@ def _texts(v: Any, lang: str | None = None) -> list[str]:
         chosen = lang
     elif lang and any(lg and lg.lower() == lang.lower() for lg in langs):
         chosen = next(lg for lg in langs if lg and lg.lower() == lang.lower())
+    elif lang and any(lg and _primary(lg) == _primary(lang) for lg in langs):  # 'en-US' title, 'en' text
+        chosen = next(lg for lg in langs if lg and _primary(lg) == _primary(lang))
     elif any(_is_english(lg) for lg in langs):
         chosen = next(lg for lg in langs if _is_english(lg))
     else:
@@ -326,9 +255,6 @@ def _envelope_resource(env: dict) -> Any:
     return None
 
 
-def _is_envelope(obj: Any) -> bool:
-    return isinstance(obj, dict) and ("decoded_resource" in obj or (
-        "envelope_id" in obj and isinstance(obj.get("resource"), str)))
 
 
 def _achievements(obj: dict) -> list[tuple[Any, tuple]]:
@@ -378,15 +304,32 @@ def _looks(obj: Any, depth: int) -> bool:
     return any(any(_is_ctdl_type(t) for t in _type_values(a)) for a, _p in _achievements(obj))
 
 
-def _assistant_input(doc: Any) -> bool:
-    """A Registry Assistant API *input* (PascalCase keys: Credential, Ctid, Name...), not CTDL."""
-    if not isinstance(doc, dict):
-        return False
-    keys = set(doc)
-    return bool(keys & {"PublishForOrganizationIdentifier", "PublishByOrganizationIdentifier",
-                        "OwningOrganizationIdentifier", "DefaultLanguage"}) or (
-        any(k[:1].isupper() for k in keys) and bool(keys & {"Ctid", "Name", "Credential", "LearningOpportunity",
-                                                            "Organization", "Assessment", "OwningOrganization"}))
+def _assistant_units(doc: Any, prefix: tuple) -> list["_Unit"] | None:
+    """The units of an Assistant input (one per request; a JSON array gives one per item), or
+    None when ``doc`` is not one."""
+    if isinstance(doc, list):
+        if not looks_like_assistant_input(doc):
+            return None
+        units: list[_Unit] = []
+        for i, item in enumerate(doc):
+            found = _assistant_units(item, prefix + (i,))
+            if found is None:
+                units.append(_Unit([(item, _pointer(*prefix, i))], item, {}))
+            else:
+                units.extend(found)
+        return units
+    found = _request_resources(doc)
+    if found is None:
+        return None
+    request = doc if any(path for _k, _r, path in found) else {}
+    conv = _Assistant(request)
+    items = []
+    for kind, res, path in found:
+        loc = _pointer(*prefix, *path) or "/"
+        items.append((conv.resource(res, kind) if isinstance(res, dict) else res, loc))
+    unit = _Unit(items, {"@graph": [obj for obj, _loc in items]}, {})
+    unit.request = {k: v for k, v in doc.items() if k in _REQUEST_KEYS} or None
+    return [unit]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -402,6 +345,7 @@ class _Unit:
         self.items = items
         self.prefixes = prefixes
         self.envelope = envelope
+        self.request: dict | None = None  # the request properties of a Registry Assistant input
         self.by_id: dict[str, dict] = {}
         self.by_ctid: dict[str, dict] = {}
         stack = [root]
@@ -536,6 +480,9 @@ def _units(doc: Any) -> list[_Unit]:
         if isinstance(obj.get("GraphInput"), dict) and not _type_values(obj):
             g = obj["GraphInput"]
             return [_Unit(_graph_items(g, prefix + ("GraphInput",)), g, {**prefixes, **_prefixes(g)})]
+        assistant = _assistant_units(obj, prefix)
+        if assistant is not None:
+            return assistant
         if "@graph" in obj:
             return [_Unit(_graph_items(obj, prefix), obj, {**prefixes, **_prefixes(obj)})]
         if isinstance(obj.get("data"), list) and not _type_values(obj):
@@ -562,7 +509,7 @@ def _alignment_label(a: Any, lang: str | None, with_code: bool = True) -> str | 
             or _text(a.get("ceasn:competencyLabel"), lang) or _text(a.get("ceterms:name"), lang)
             or _text(a.get("skos:prefLabel"), lang))
     code = _s(a.get("ceterms:codedNotation")) or _s(a.get("ceasn:codedNotation"))
-    node = _node_id(a.get("ceterms:targetNode"))
+    node = _node_id(a.get("ceterms:targetNode")) or _concept_ref(a)
     if name and code and with_code and code not in name:
         return f"{name} ({code})"
     return name or code or node
@@ -575,10 +522,44 @@ def _terms(v: Any) -> list[str]:
         if isinstance(a, str):
             out.append(a)
         elif isinstance(a, dict):
-            node = _node_id(a.get("ceterms:targetNode"))
+            node = _node_id(a.get("ceterms:targetNode")) or _concept_ref(a)
             if node:
                 out.append(node)
     return out
+
+
+def _concept_ref(a: Any) -> str | None:
+    """The term a concept reference names by @id ({"@id": "deliveryType:OnlineOnly"}); None for a
+    blank node or an object that is not a reference."""
+    if not isinstance(a, dict) or a.get("ceterms:targetNode") is not None:
+        return None
+    rid = _node_id(a)
+    return rid if rid and not rid.startswith("_:") else None
+
+
+def _iri(v: Any) -> str | None:
+    """The first IRI of a value given as a string, an {"@id": ...} reference, a value object or a
+    list of these (``ceterms:subjectWebpage``, ``availableOnlineAt``, ``image``)."""
+    for item in _as_list(v):
+        if isinstance(item, str) and item.strip():
+            return item.strip()
+        if isinstance(item, dict):
+            rid = _node_id(item)
+            if rid:
+                return rid
+            val = item.get("@value")
+            if isinstance(val, str) and val.strip():
+                return val.strip()
+    return None
+
+
+def _iris(v: Any) -> list[str]:
+    return [i for i in (_iri(item) for item in _as_list(v)) if i]
+
+
+def _norm_term(t: str) -> str:
+    """'deliveryType:InPerson', 'In-Person', 'In Person' -> 'inperson' (vocabulary lookup key)."""
+    return re.sub(r"[^a-z0-9]", "", _local(t).lower())
 
 
 def _org_facts(org: dict | None, ref: Any, lang: str | None) -> tuple[str | None, str | None, str | None]:
@@ -616,7 +597,7 @@ def _duration(rec: dict, value: Any, lang: str | None) -> None:
 def _credit_unit(types: Any, lang: str | None) -> str | None:
     for a in _as_list(types):
         for term in _terms(a):
-            mapped = CREDIT_UNITS.get(_local(term).lower().replace("_", ""))
+            mapped = CREDIT_UNITS.get(_norm_term(term))
             if mapped:
                 return mapped
             if term.strip():
@@ -625,6 +606,24 @@ def _credit_unit(types: Any, lang: str | None) -> str | None:
         if label:
             return label
     return None
+
+
+# A credit without a unit (or with a unit that only says "credits") is never a guess: the credit
+# crosswalk keeps a value whose unit it does not know raw in credit_original and derives no ECTS,
+# but reads a missing unit or a bare "credits" as ECTS. CTDL comes mostly from US sources, where
+# such a value is a US credit of some kind, so the unit is passed as this text (which names no
+# unit of transforms/vocab/credit_units.yaml, ambiguous words included).
+UNIT_NOT_STATED = "unit not stated"
+_AMBIGUOUS_UNIT = re.compile(r"^\s*((degree|academic|college|course|credit)\s+)?(credits?|units?|points?)"
+                             r"(\s+(units?|values?))?\s*$", re.I)
+
+
+def _stated_unit(unit: str | None) -> str:
+    """The unit passed to the crosswalk: the unit as read, or UNIT_NOT_STATED when there is none
+    or it only says "credits" / "units"."""
+    if not unit or not unit.strip() or _AMBIGUOUS_UNIT.match(unit):
+        return UNIT_NOT_STATED
+    return unit
 
 
 def _credit_values(value: Any, lang: str | None) -> list[tuple[str, str | None]]:
@@ -636,13 +635,16 @@ def _credit_values(value: Any, lang: str | None) -> list[tuple[str, str | None]]
             continue
         if not isinstance(qv, dict):
             continue
-        v = qv.get("schema:value", qv.get("ceterms:value"))
-        lo = qv.get("schema:minValue", qv.get("ceterms:minValue"))
-        hi = qv.get("schema:maxValue", qv.get("ceterms:maxValue"))
-        amount = _s(v) if v is not None else (f"{_s(lo)}-{_s(hi)}" if lo is not None and hi is not None
-                                               else _s(lo) or _s(hi))
-        unit = (_credit_unit(qv.get("ceterms:creditUnitType"), lang)
-                or _text(qv.get("schema:unitText"), lang) or _text(qv.get("ceterms:unitText"), lang))
+        def get(name: str) -> Any:
+            for key in (f"schema:{name}", f"ceterms:{name}", name):
+                if qv.get(key) is not None:
+                    return qv[key]
+            return None
+
+        v, lo, hi = _text(get("value")), _text(get("minValue")), _text(get("maxValue"))
+        amount = v if v is not None else (f"{lo}-{hi}" if lo is not None and hi is not None else lo or hi)
+        unit = (_credit_unit(get("creditUnitType"), lang)
+                or _text(get("unitText"), lang))
         if amount:
             out.append((amount, unit))
     return out
@@ -651,13 +653,16 @@ def _credit_values(value: Any, lang: str | None) -> list[tuple[str, str | None]]
 def _credits(rec: dict, res: dict, lang: str | None) -> None:
     found = _credit_values(res.get("ceterms:creditValue"), lang)
     if not found and res.get("ceterms:creditHourValue") is not None:
-        found = [(_s(res["ceterms:creditHourValue"]),
+        found = [(_text(res["ceterms:creditHourValue"]),
                   _text(res.get("ceterms:creditHourType"), lang) or "credit hours")]
     if not found and res.get("ceterms:creditUnitValue") is not None:
-        found = [(_s(res["ceterms:creditUnitValue"]), _credit_unit(res.get("ceterms:creditUnitType"), lang))]
+        found = [(_text(res["ceterms:creditUnitValue"]), _credit_unit(res.get("ceterms:creditUnitType"), lang))]
     found = [f for f in found if f[0]]
     if found:
-        rec["credit"], rec["credit_unit"] = found[0]
+        rec["credit"], unit = found[0]
+        rec["credit_unit"] = _stated_unit(unit)
+        if unit and rec["credit_unit"] != unit:
+            rec["x_credit_unit_as_written"] = unit
         if len(found) > 1:
             rec["x_credit_values"] = _join([f"{v} {u}" if u else v for v, u in found])
     _put(rec, "x_credit_description", _text(res.get("ceterms:creditUnitTypeDescription"), lang))
@@ -733,7 +738,8 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
         name, oid, country = _org_facts(unit.resolve(ref), ref, lang)
         if not (rec.get("awarding_body_name") or rec.get("awarding_body_id")):
             rec["awarding_body_name"], rec["awarding_body_id"], rec["country"] = name, oid, country
-        elif not rec.get("awarding_body_name") and name:
+        elif not rec.get("awarding_body_name") and name and oid and oid == rec.get("awarding_body_id"):
+            # the same organization named elsewhere (never another organization's name under this id)
             rec["awarding_body_name"] = name
             rec["country"] = rec.get("country") or country
     _put(rec, "x_owned_by", _join([_node_id(r) or _text(r.get("ceterms:name"), lang) if isinstance(r, dict) else _node_id(r)
@@ -745,9 +751,7 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
     if _join(offered) and _join(offered) not in (rec.get("awarding_body_name"), rec.get("awarding_body_id")):
         rec["x_offered_by"] = _join(offered)
 
-    url = _s(res.get("ceterms:subjectWebpage")) if not isinstance(res.get("ceterms:subjectWebpage"), list) else \
-        _s(res["ceterms:subjectWebpage"][0]) if res["ceterms:subjectWebpage"] else None
-    rec["url"] = _expand(url, unit.prefixes)
+    rec["url"] = _expand(_iri(res.get("ceterms:subjectWebpage")), unit.prefixes)
 
     _duration(rec, res.get("ceterms:estimatedDuration"), lang)
     _credits(rec, res, lang)
@@ -757,7 +761,7 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
     for prop in ("ceterms:deliveryType", "ceterms:learningDeliveryType"):
         for a in _as_list(res.get(prop)):
             terms = _terms(a)
-            mapped = [DELIVERY.get(_local(t).lower()) for t in terms]
+            mapped = [DELIVERY.get(_norm_term(t)) for t in terms]
             if any(mapped):
                 modes.extend(m for m in mapped if m)
             else:
@@ -767,7 +771,7 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
     assess = []
     for a in _as_list(res.get("ceterms:assessmentMethodType")):
         terms = _terms(a)
-        mapped = [ASSESSMENT.get(_local(t).lower()) for t in terms]
+        mapped = [ASSESSMENT.get(_norm_term(t)) for t in terms]
         if any(mapped):
             assess.extend(m for m in mapped if m)
         else:
@@ -776,8 +780,8 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
     rec["x_assessment_description"] = _text(res.get("ceterms:assessmentMethodDescription"), lang)
 
     _costs(rec, res.get("ceterms:estimatedCost"), lang, unit)
-    rec["start_date"] = _s(res.get("ceterms:dateEffective"))
-    rec["end_date"] = _s(res.get("ceterms:expirationDate"))
+    rec["start_date"] = _text(res.get("ceterms:dateEffective"))
+    rec["end_date"] = _text(res.get("ceterms:expirationDate"))
 
     # quality assurance (organizations resolved in the document; other references kept raw)
     qa_text, qa_body, qa_refs = [], None, []
@@ -849,13 +853,21 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
 
     rec["x_audience_level"] = labels("ceterms:audienceLevelType")
     rec["x_learning_method"] = labels("ceterms:learningMethodType")
-    places = []
-    for place in _as_list(res.get("ceterms:availableAt")):
-        place = unit.resolve(place) if not isinstance(place, dict) or set(place) <= {"@id", "id"} else place
-        if isinstance(place, dict):
-            places.append(", ".join(x for x in (_text(place.get(k), lang) for k in (
-                "ceterms:name", "ceterms:addressLocality", "ceterms:addressRegion", "ceterms:addressCountry")) if x) or None)
+    places, countries = [], []
+    for prop in ("ceterms:availableAt", "ceterms:address"):
+        for place in _as_list(res.get(prop)):
+            place = unit.resolve(place) if not isinstance(place, dict) or set(place) <= {"@id", "id"} else place
+            if isinstance(place, dict):
+                if prop == "ceterms:availableAt":
+                    places.append(", ".join(x for x in (_text(place.get(k), lang) for k in (
+                        "ceterms:name", "ceterms:addressLocality", "ceterms:addressRegion",
+                        "ceterms:addressCountry")) if x) or None)
+                countries.append(_text(place.get("ceterms:addressCountry"), lang))
     rec["x_available_at"] = _join(places)
+    if not rec.get("country"):  # the owner gives none: where the resource itself is offered
+        rec["country"] = next((c for c in countries if c), None)
+    if len(set(c for c in countries if c)) > 1:
+        rec["x_countries"] = _join(countries)
     levels = []
     for prop in ("ceterms:atLevel", "ceterms:credentialLevel"):
         for a in _as_list(res.get(prop)):
@@ -889,8 +901,8 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
         rec["stacks_into"] = "\n".join(wholes)
     rec["x_alternate_name"] = _text(res.get("ceterms:alternateName"), lang)
     rec["x_coded_notation"] = _s(res.get("ceterms:codedNotation"))
-    rec["x_image"] = _s(res.get("ceterms:image")) if isinstance(res.get("ceterms:image"), str) else None
-    rec["x_available_online_at"] = _join([_s(u) for u in _as_list(res.get("ceterms:availableOnlineAt")) if isinstance(u, str)])
+    rec["x_image"] = _iri(res.get("ceterms:image"))
+    rec["x_available_online_at"] = _join(_iris(res.get("ceterms:availableOnlineAt")))
     rec["x_degree_concentration"] = _join([_alignment_label(a, lang) for a in
                                            _as_list(res.get("ceterms:degreeConcentration")) + _as_list(res.get("ceterms:degreeMajor"))])
     rec["x_credential_type_ref"] = _join([_node_id(r) for r in _as_list(res.get("ceterms:credentialType"))])
@@ -903,6 +915,9 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
     if unit.envelope is not None:
         rec["x_envelope_ctid"] = _s(unit.envelope.get("envelope_ceterms_ctid"))
         rec["x_envelope_id"] = _s(unit.envelope.get("envelope_id"))
+    if unit.request is not None:
+        rec["x_assistant_publish_for"] = _s(unit.request.get("PublishForOrganizationIdentifier"))
+        rec["x_assistant_default_language"] = _s(unit.request.get("DefaultLanguage"))
     unread = [k for k in res if k not in _READ]
     rec["x_unread_properties"] = _join(unread)
     return {k: v for k, v in rec.items() if v is not None}
@@ -951,6 +966,12 @@ def _not_json_hint(path: str) -> str:
     return ""
 
 
+def _some_keys(doc: Any) -> list[str]:
+    first = doc if isinstance(doc, dict) else next((x for x in doc if isinstance(x, dict)), {}) \
+        if isinstance(doc, list) else {}
+    return [str(k) for k in list(first)[:3]]
+
+
 def _summary(counts: Counter) -> str:
     return ", ".join(f"{t} ×{n}" for t, n in counts.most_common())
 
@@ -975,11 +996,13 @@ def read_ctdl(path: str | os.PathLike, info: FileInfo, batch_size: int,
     except SourceFileError as e:
         raise SourceFileError(str(e) + _not_json_hint(path), path) from None
     check_contexts(doc, name, path)
-    if not looks_like_ctdl(doc):
+    assistant = not looks_like_ctdl(doc) and looks_like_assistant_input(doc)
+    if not looks_like_ctdl(doc) and not assistant:
         if _assistant_input(doc):
             raise SourceFileError(
                 f"{name}: a Credential Registry Assistant API input (keys such as "
-                f"{', '.join(list(doc)[:3])}), not CTDL JSON-LD; read the CTDL the registry publishes from it", path)
+                f"{', '.join(_some_keys(doc))}) of a kind not read here, not CTDL JSON-LD; read the CTDL the "
+                "registry publishes from it", path)
         raise SourceFileError(f"{name}: not a CTDL document (no @type starting with ceterms: or ceasn:, "
                               "no @graph of CTDL resources, no registry envelope)", path)
     units = _units(doc)
@@ -992,6 +1015,9 @@ def read_ctdl(path: str | os.PathLike, info: FileInfo, batch_size: int,
         what = f" (found: {_summary(held)})" if held else ""
         if stubs:
             what += "; the credential nodes only name an @id"
+        if assistant:
+            raise SourceFileError(f"{name}: a Credential Registry Assistant API input with no credential, learning "
+                                  f"opportunity or course{what}", path)
         raise SourceFileError(f"{name}: no CTDL credential, learning opportunity or course in this document{what}", path)
     if others:
         n = sum(others.values())

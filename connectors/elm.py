@@ -72,7 +72,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from . import safe
 from .base import (
-    put_joined, batches_of,
+    put_joined,
     ERROR, LOCATOR, RAW, FileInfo, RawBatch, SourceFileError, display_name, frame_from_dicts,
 )
 
@@ -251,12 +251,57 @@ def _localise_contexts(doc: Any, name: str, path: str) -> Any:
         if depth > 200:
             raise SourceFileError(f"{name}: the JSON document is nested too deeply to be read", path)
         if isinstance(node, dict):
-            return {k: (ctx_value(v) if k == "@context" else walk(v, depth + 1)) for k, v in node.items()}
+            return {k: (ctx_value(_with_vc_context(v)) if k == "@context" else _language_map(k, walk(v, depth + 1)))
+                    for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v, depth + 1) for v in node]
         return node
 
     return walk(doc, 0)
+
+
+EDC_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
+VC_CONTEXTS = ("https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2")
+
+
+def _with_vc_context(ctx: Any) -> Any:
+    """The EDC context defines no ``id`` / ``type`` aliases and no ``credentialSubject`` /
+    ``issuer``: EDC documents rely on the W3C VC context for them, whose credential terms are
+    scoped to the ``VerifiableCredential`` type. A document that names the EDC context without a
+    VC context gets the VC v1 context in front, and those credential terms unscoped (a credential
+    typed only ``EuropeanDigitalCredential`` keeps its subject and issuer)."""
+    urls = [_norm_url(c) for c in (ctx if isinstance(ctx, list) else [ctx]) if isinstance(c, str)]
+    if _norm_url(EDC_CONTEXT) not in urls or any(_norm_url(v) in urls for v in VC_CONTEXTS):
+        return ctx
+    v1 = local_context(VC_CONTEXTS[0])
+    scoped = v1.get("VerifiableCredential", {}).get("@context") if isinstance(v1, dict) else None
+    extra = [{k: v for k, v in scoped.items() if k not in ("@protected", "@version")}] if isinstance(scoped, dict) else []
+    return [VC_CONTEXTS[0], *extra] + (ctx if isinstance(ctx, list) else [ctx])
+
+
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
+_IRI_LIKE = re.compile(r"^(https?:|urn:|_:|did:|mailto:)", re.I)
+
+
+def _language_map(key: str, value: Any) -> Any:
+    """A language map ({"en": "...", "de": "..."}) given to a property written as a compact or
+    absolute IRI ("dc:title", "http://purl.org/dc/terms/title"), which has no ``@container:
+    @language`` definition and would be read as a node (losing the text): the same texts as
+    JSON-LD value objects ([{"@language": "en", "@value": "..."}]). Terms of the context (``title``)
+    keep their language maps."""
+    if not isinstance(key, str) or key.startswith("@") or ":" not in key or not isinstance(value, dict) or not value:
+        return value
+    out = []
+    for lang, text in value.items():
+        if not isinstance(lang, str) or not _LANG_TAG.match(lang):
+            return value
+        texts = text if isinstance(text, list) else [text]
+        if not all(isinstance(t, str) for t in texts):
+            return value
+        if lang.lower() in ("id", "type") and any(_IRI_LIKE.match(t) for t in texts):
+            return value  # {"id": "urn:..."}: a node reference, not Indonesian
+        out.extend({"@language": lang.replace("_", "-"), "@value": t} for t in texts)
+    return out
 
 
 def _jws_payload_text(payload: str) -> str | None:
@@ -525,7 +570,13 @@ class _Mapper:
             for s in sorted(set(g.subjects(RDF.type, cls)), key=_sort_key):
                 found.setdefault(s, {})
         # Europass credentials: the specification of each top-level claim
-        for cred in sorted(set(g.subjects(CRED.credentialSubject, None)), key=_sort_key):
+        creds = set(g.subjects(CRED.credentialSubject, None)) | set(g.subjects(RDF.type, ELM.EuropeanDigitalCredential))
+        for cred in sorted(creds, key=_sort_key):
+            has_claims = any(_objs(g, subject, ELM.hasClaim) for subject in _objs(g, cred, CRED.credentialSubject))
+            if not has_claims and ((cred, DCTERMS.title, None) in g or (cred, ELM.displayParameter, None) in g):
+                ctx = found.setdefault(cred, {})  # a credential that names no claim: its own record
+                ctx.setdefault("credential", cred)
+                ctx["credential_only"] = True
             for subject in _objs(g, cred, CRED.credentialSubject):
                 for claim in _objs(g, subject, ELM.hasClaim):
                     specs = _objs(g, claim, ELM.specifiedBy)
@@ -686,6 +737,8 @@ class _Mapper:
             self._credential(cred, ctx.get("claim"), rec, lang, markers)
             if ctx.get("claim_only"):
                 rec["x_elm_type"] = _join([rec.get("x_elm_type"), "claim without a specification"])
+            if ctx.get("credential_only"):
+                rec["x_elm_type"] = _join([rec.get("x_elm_type"), "credential without a claim"])
 
         if any(_MICRO.search(m) for m in markers):
             rec["credential_type"] = "micro-credential"
@@ -899,7 +952,7 @@ class _Mapper:
         if claim is not None:
             rec["x_claim"] = _uri(claim) or self.locate(claim)
             if not rec.get("title"):
-                rec["title"] = _text(g, claim, DCTERMS.title)
+                self._title(claim, rec)
             for ap in _objs(g, claim, ELM.awardedBy):
                 for body in _objs(g, ap, ELM.awardingBody):
                     self._organisation(body, rec)
@@ -910,11 +963,29 @@ class _Mapper:
             for period in _objs(g, claim, DCTERMS.temporal):
                 rec.setdefault("x_claim_start_date", _text(g, period, ELM.startDate))
                 rec.setdefault("x_claim_end_date", _text(g, period, ELM.endDate))
+        if not rec.get("title"):  # the credential's own title, else the one it is displayed with
+            self._title(cred, rec)
+        if not rec.get("title"):
+            for display in _objs(g, cred, ELM.displayParameter):
+                self._title(display, rec)
+                if rec.get("title"):
+                    break
         for issuer in _objs(g, cred, CRED.issuer):
             if not (rec.get("awarding_body_name") or rec.get("awarding_body_id")):
                 self._organisation(issuer, rec)
             else:
                 rec["x_issuer"] = _label(g, issuer) or _uri(issuer)
+
+    def _title(self, node: Any, rec: dict[str, str | None]) -> None:
+        """title / title_language / title@<lang> from a node's dc:title (when it has one)."""
+        main, others = _pick_lang([o for o in _objs(self.g, node, DCTERMS.title) if isinstance(o, Literal)])
+        if main is None:
+            return
+        rec["title"] = str(main).strip()
+        rec["title_language"] = main.language
+        for lit in others:
+            if lit.language and lit.language != main.language:
+                rec.setdefault(f"title@{lit.language}", str(lit).strip())
 
 
 def _not_records_reason(g: Graph, syntax: str) -> str:

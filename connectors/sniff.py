@@ -38,7 +38,10 @@ EXTENSIONS = {
 }
 # Words in the head of a JSON file that make it worth asking the CTDL connector (asked first:
 # CTDL inside a verifiable credential would also pass for Open Badges).
-_CTDL_HINTS = ("ceterms:", "ceasn:", "credreg.net", "decoded_resource")
+_CTDL_HINTS = ("ceterms:", "ceasn:", "credreg.net", "decoded_resource",
+               # Registry Assistant publish inputs (PascalCase request bodies)
+               "publishfororganizationidentifier", "publishbyorganizationidentifier", '"ctid"',
+               '"credentialtype"')
 # ... and the ELM connector (Europass credentials and ELM JSON-LD), asked before both.
 _ELM_HINTS = ("data.europa.eu/snb/model", "europeandigitalcredential", '"payload"', '"credential"')
 # Words in the head of a JSON file that make it worth asking the Open Badges connector.
@@ -258,6 +261,9 @@ def _content_format(path: str | os.PathLike, head: bytes) -> tuple[str | None, s
         if looks_like_elm_rdf(head):
             return "elm", None
     if low.startswith(("<?xml", "<rss", "<feed", "<rdf:rdf", "<!--")):
+        broken = _xml_syntax_error(path)
+        if broken:
+            return None, broken
         return None, "is an XML document of no kind read here (XCRI-CAP course feed, QDR LOQ XML, ELM RDF/XML)"
     first = stripped[0]
     if first not in "[{" and _looks_like_turtle(stripped):
@@ -265,7 +271,10 @@ def _content_format(path: str | os.PathLike, head: bytes) -> tuple[str | None, s
 
         if looks_like_elm_rdf(head):
             return "elm", None
-    if first in "[{" and any(h in stripped[:SAMPLE_BYTES].lower() for h in _ELM_HINTS):
+    truncated = len(head) >= SAMPLE_BYTES
+    if first in "[{" and (any(h in stripped[:SAMPLE_BYTES].lower() for h in _ELM_HINTS)
+                          or (truncated and _file_mentions(path, _ELM_FILE_HINTS))):
+        # Europass credentials carry base64 images: "@context" and the type may come after them
         if _parsed_is(path, "elm", head):
             return "elm", None
     if first in "[{" and any(h in stripped[:SAMPLE_BYTES].lower() for h in _CTDL_HINTS):
@@ -284,6 +293,45 @@ def _content_format(path: str | os.PathLike, head: bytes) -> tuple[str | None, s
     return "csv", None
 
 
+_ELM_FILE_HINTS = (b"data.europa.eu/snb/model", b"EuropeanDigitalCredential")
+_MENTION_MAX_BYTES = 200_000_000
+
+
+def _file_mentions(path: str | os.PathLike, needles: tuple[bytes, ...]) -> bool:
+    """Does the file (read in chunks, up to 200 MB) hold one of these byte strings?"""
+    keep = max(len(n) for n in needles) - 1
+    tail = b""
+    read = 0
+    try:
+        with open(path, "rb") as f:
+            while read < _MENTION_MAX_BYTES and (block := f.read(CHUNK)):
+                read += len(block)
+                data = tail + block
+                if any(n in data for n in needles):
+                    return True
+                tail = data[-keep:]
+    except OSError:
+        return False
+    return False
+
+
+def _xml_syntax_error(path: str | os.PathLike) -> str | None:
+    """The XML parser's reason why a document is not well-formed, as one line ("invalid XML:
+    ... (line 3, column 7)"), or None when it parses (nothing is resolved or fetched)."""
+    from .safe import iterparse
+
+    try:
+        for _event, _elem in iterparse(path, events=("end",)):
+            _elem.clear()
+    except SourceFileError as e:
+        msg = str(e)
+        prefix = display_name(path) + ": "
+        return msg[len(prefix):] if msg.startswith(prefix) else msg
+    except (OSError, ValueError) as e:  # pragma: no cover - unreadable after the checks
+        return f"invalid XML: {e}"
+    return None
+
+
 def _looks_like_turtle(text: str) -> bool:
     head = text[:4096]
     return head.startswith(("@prefix", "PREFIX", "@base", "BASE")) or "\n@prefix" in head
@@ -291,12 +339,13 @@ def _looks_like_turtle(text: str) -> bool:
 
 def _parsed_is(path: str | os.PathLike, fmt: str, head: bytes = b"") -> bool:
     """Does the whole JSON document look like this standard (ELM, CTDL, Open Badges)?"""
-    from .ctdl import looks_like_ctdl
+    from .ctdl import looks_like_assistant_input, looks_like_ctdl
     from .elm import looks_like_elm_rdf
     from .openbadges import looks_like_openbadges
     from .safe import load_json
 
-    looks = {"ctdl": looks_like_ctdl, "openbadges": looks_like_openbadges,
+    looks = {"ctdl": lambda obj: looks_like_ctdl(obj) or looks_like_assistant_input(obj),
+             "openbadges": looks_like_openbadges,
              "elm": lambda obj: looks_like_elm_rdf(head, obj)}[fmt]
     try:
         return looks(load_json(path))

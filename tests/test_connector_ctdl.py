@@ -15,7 +15,9 @@ from tests import standards_helpers
 from tests.standards_helpers import assert_frame_convention, read_whole
 
 from connectors.base import ERROR, LOCATOR, RAW, FileInfo, SourceFileError, sha256_of
-from connectors.ctdl import CREDENTIAL_TYPES, LEARNING_TYPES, looks_like_ctdl, read_ctdl
+from connectors.ctdl import (
+    CREDENTIAL_TYPES, LEARNING_TYPES, UNIT_NOT_STATED, looks_like_assistant_input, looks_like_ctdl, read_ctdl,
+)
 from transforms.candidate import CANDIDATE_FIELDS, TITLE_PREFIX
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -31,7 +33,7 @@ SAMPLES = sorted(f"{p.parent.name}/{p.name}" for d in SAMPLE_DIRS if d.is_dir() 
 
 # what each sample gives: a record count, or the SourceFileError it raises (a phrase of it)
 NO_CREDENTIAL = "no CTDL credential, learning opportunity or course in this document"
-ASSISTANT = "Credential Registry Assistant API input"
+ASSISTANT = "a Credential Registry Assistant API input with no credential, learning opportunity or course"
 EXPECTED: dict[str, int | str] = {
     "registry-api-samples/assessment_profile__2_import.json": f"{NO_CREDENTIAL} (found: ceterms:AssessmentProfile ×1)",
     "registry-api-samples/assessment_profile__3_import.json": f"{NO_CREDENTIAL} (found: ceterms:AssessmentProfile ×1)",
@@ -44,11 +46,11 @@ EXPECTED: dict[str, int | str] = {
     "registry-api-samples/organization__2_valid.json": f"{NO_CREDENTIAL} (found: ceterms:Agent ×1)",
     "registry-api-samples/organization__3_import.json": f"{NO_CREDENTIAL} (found: ceterms:CredentialOrganization ×1)",
     "registry-envelope-samples/Credentials__files__CredentialGraphSampleInput.json": 1,
-    "registry-envelope-samples/Credentials__files__CredentialWithMultipleLanguages_Api_input.json": ASSISTANT,
+    "registry-envelope-samples/Credentials__files__CredentialWithMultipleLanguages_Api_input.json": 1,
     "registry-envelope-samples/Credentials__files__CredentialWithMultipleLanguages_Api_output.json": 2,
     "registry-envelope-samples/Credentials__files__Credential_PublishDetailedRecord_API_Input.json": "invalid JSON: Expecting property name enclosed in double quotes (line 186, column 11)",
     "registry-envelope-samples/Credentials__files__Credential_PublishDetailedRecord_API_output.json": 3,
-    "registry-envelope-samples/Credentials__files__Credential_WithOutcomeData_Credential_API_Input.json": ASSISTANT,
+    "registry-envelope-samples/Credentials__files__Credential_WithOutcomeData_Credential_API_Input.json": 1,
     "registry-envelope-samples/Credentials__files__Credential_WithOutcomeData_Credential_API_output.json": 1,
     "registry-envelope-samples/EnvelopeSamples__AssessmentEnvelope.json": f"{NO_CREDENTIAL} (found: ceterms:AssessmentProfile ×1)",
     "registry-envelope-samples/EnvelopeSamples__ConditionManifest.json": "invalid JSON: Expecting ',' delimiter (line 17, column 5)",
@@ -56,17 +58,17 @@ EXPECTED: dict[str, int | str] = {
     "registry-envelope-samples/EnvelopeSamples__CredentialEnvelope.json": 1,
     "registry-envelope-samples/EnvelopeSamples__LearningOpportunityEnvelope.json": 1,
     "registry-envelope-samples/EnvelopeSamples__OrganizationEnvelope.json": f"{NO_CREDENTIAL} (found: ceterms:CredentialOrganization ×1, ceterms:QACredentialOrganization ×1)",
-    "registry-envelope-samples/OutcomeData__files__CareerBridge_Credential_WithAggregateDataProfile_API_Input.json": ASSISTANT,
+    "registry-envelope-samples/OutcomeData__files__CareerBridge_Credential_WithAggregateDataProfile_API_Input.json": 1,
     "registry-envelope-samples/OutcomeData__files__CareerBridge_Credential_WithAggregateDataProfile_API_Output.json": 1,
-    "registry-envelope-samples/OutcomeData__files__Kansas_Credential_WithAggregateDataProfile_API_Input.json": ASSISTANT,
+    "registry-envelope-samples/OutcomeData__files__Kansas_Credential_WithAggregateDataProfile_API_Input.json": 1,
     "registry-envelope-samples/OutcomeData__files__Kansas_Credential_WithAggregateDataProfile_API_Output.json": 1,
     "registry-envelope-samples/PerformanceExamples__files__2021-28_credential_ce-bd860014-039c-9c32-f816-e4f429b17f40_format_rainput.json": "invalid JSON: Expecting property name enclosed in double quotes (line 10, column 7)",
-    "registry-envelope-samples/Sample_Input_Classes__2017-10-31_Assessment_2107_raInput.json": ASSISTANT,
-    "registry-envelope-samples/Sample_Input_Classes__2017-11-06_lopp_2163_raInput.json": ASSISTANT,
-    "registry-envelope-samples/Sample_Input_Classes__2017-11-14_ConditionManifest_10_raInput.json": ASSISTANT,
-    "registry-envelope-samples/Sample_Input_Classes__2017-11-14_CostManifest_1_raInput.json": ASSISTANT,
-    "registry-envelope-samples/Sample_Input_Classes__2017-11-19_Credential_1141_raInput.json": ASSISTANT,
-    "registry-envelope-samples/Sample_Input_Classes__2017-11-27_Organization_1082_raInput.json": ASSISTANT,
+    "registry-envelope-samples/Sample_Input_Classes__2017-10-31_Assessment_2107_raInput.json": f"{ASSISTANT} (found: ceterms:AssessmentProfile ×1)",
+    "registry-envelope-samples/Sample_Input_Classes__2017-11-06_lopp_2163_raInput.json": 1,
+    "registry-envelope-samples/Sample_Input_Classes__2017-11-14_ConditionManifest_10_raInput.json": f"{ASSISTANT} (found: ceterms:ConditionManifest ×1)",
+    "registry-envelope-samples/Sample_Input_Classes__2017-11-14_CostManifest_1_raInput.json": f"{ASSISTANT} (found: ceterms:CostManifest ×1)",
+    "registry-envelope-samples/Sample_Input_Classes__2017-11-19_Credential_1141_raInput.json": 1,
+    "registry-envelope-samples/Sample_Input_Classes__2017-11-27_Organization_1082_raInput.json": f"{ASSISTANT} (found: ceterms:CredentialOrganization ×1)",
     "schema-dev-samples/CTDLinLERs_VCs_OpenBadges_CLRs__s1_2_DegreeInRegistryAndVC.json": 1,
     "schema-dev-samples/CTDLinLERs_VCs_OpenBadges_CLRs__s_3_1_CoursesFromDifferntOrgs.json": 3,
     "schema-dev-samples/CourseProgramExamples__programWithCourses.json": 6,
@@ -183,8 +185,11 @@ def test_every_sample_gives_records_or_a_clear_error(name):
     assert frame["title"].notna().all()
     assert frame["source_record_id"].notna().all() and frame["source_record_id"].is_unique
     doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    assert looks_like_ctdl(doc)
-    assert count_credentials(doc) == expected  # nothing lost, nothing invented
+    if looks_like_assistant_input(doc):  # a Registry Assistant publish input: one resource per request
+        assert not looks_like_ctdl(doc) and expected == 1
+    else:
+        assert looks_like_ctdl(doc)
+        assert count_credentials(doc) == expected  # nothing lost, nothing invented
     assert info.records_path == frame[LOCATOR].iloc[0]
 
 
@@ -454,3 +459,77 @@ def test_end_to_end_course():
     assert (r["title"], r["credential_type"], r["languages"]) == ("Data Analysis with Python", "course", ["en"])
     assert r["url"] == "https://example.edu/Courses/DataAnalysisPython/"
     assert r["awarding_body"]["name"] == "UC Sunnydale"
+
+
+# ------------------------------------------------------------------------------------------------
+# values as US registries write them, and Registry Assistant publish inputs
+
+
+def test_id_references_us_language_tags_place_country_and_a_credit_without_unit(tmp_path):
+    from transforms.credits import UNIT_NOT_STATED as CROSSWALK_UNIT_NOT_STATED, derive_credits
+
+    cred = {"@context": CTX, "@type": "ceterms:Certificate", "ceterms:ctid": CTID1,
+            "ceterms:name": {"en-US": "Welding Technology Certificate"},
+            "ceterms:description": {"en-US": "Entry-level welding."},
+            "ceterms:inLanguage": ["en-US"],
+            "ceterms:subjectWebpage": {"@id": "https://www.example-college.edu/welding"},
+            "ceterms:deliveryType": [{"@id": "deliveryType:InPerson"}],
+            "ceterms:creditUnitValue": 16,
+            "ceterms:availableAt": [{"@type": "ceterms:Place", "ceterms:addressLocality": {"en-US": "Fort Wayne"},
+                                     "ceterms:addressCountry": {"en-US": "United States"}}],
+            "ceterms:ownedBy": [{"@id": f"https://credentialengineregistry.org/resources/{ORG}"}]}
+    (r,) = rows(write_json(tmp_path, "us.json", cred))
+    assert (r["title"], r["title_language"], r["description"]) == \
+        ("Welding Technology Certificate", "en-US", "Entry-level welding.")
+    assert r["url"] == "https://www.example-college.edu/welding"  # {"@id": ...}, not dropped
+    assert r["participation_mode"] == "onsite"
+    assert r["country"] == "United States" and r["x_available_at"] == "Fort Wayne, United States"
+    # no creditUnitType: the connector says so, and the crosswalk derives no ECTS from it
+    assert (r["credit"], r["credit_unit"]) == ("16", UNIT_NOT_STATED) and UNIT_NOT_STATED == CROSSWALK_UNIT_NOT_STATED
+    d = derive_credits(r["credit"], r["credit_unit"], country="US")
+    assert "ects" not in d.values and d.values["credit_original"] == {"value": 16.0, "unit": None}
+    assert [f.code for f in d.flags] == ["unit-not-stated"]
+
+
+@pytest.mark.parametrize("unit", ["credits", "Credit Units", None])
+def test_a_credit_that_only_says_credits_is_not_ects(tmp_path, unit):
+    qv = {"@type": "schema:QuantitativeValue", "schema:value": 3}
+    if unit:
+        qv["schema:unitText"] = unit
+    (r,) = rows(write_json(tmp_path, "c.json", _cred(CTID1, **{"ceterms:creditValue": [qv]})))
+    assert (r["credit"], r["credit_unit"]) == ("3", UNIT_NOT_STATED)
+    assert r.get("x_credit_unit_as_written") == unit
+
+
+def test_registry_assistant_publish_request(tmp_path):
+    request = {
+        "PublishForOrganizationIdentifier": ORG, "DefaultLanguage": "en-US",
+        "LearningOpportunity": {
+            "Name": "Introduction to Nursing Informatics", "Description": "Data and systems in nursing practice.",
+            "CTID": CTID2, "SubjectWebpage": "https://example.edu/nursing-informatics",
+            "LearningDeliveryType": ["deliveryType:OnlineOnly"], "InLanguage": ["en-US"],
+            "OwnedBy": [{"CTID": ORG}], "OfferedBy": [{"Name": "Example School of Nursing", "Type": "ceterms:CredentialOrganization"}],
+            "CreditValue": [{"Value": 3, "CreditUnitType": ["creditUnit:SemesterHour"]}],
+            "EstimatedDuration": [{"ExactDuration": {"Weeks": 15}}],
+            "AvailableAt": [{"Address1": "1700 Mishawaka Ave", "City": "South Bend", "AddressRegion": "Indiana",
+                             "PostalCode": "46615", "Country": "United States"}],
+        },
+    }
+    assert looks_like_assistant_input(request) and not looks_like_ctdl(request)
+    (r,) = rows(write_json(tmp_path, "ra.json", request))
+    assert r[LOCATOR] == "/LearningOpportunity"
+    assert (r["source_record_id"], r["title"], r["title_language"]) == \
+        (CTID2, "Introduction to Nursing Informatics", "en-US")
+    assert (r["awarding_body_id"], r["x_offered_by"]) == (ORG, "Example School of Nursing")  # never '[{"CTID": ...}]'
+    assert (r["credit"], r["credit_unit"], r["duration"]) == ("3", "US semester credit hours", "P15W")
+    assert (r["participation_mode"], r["languages"], r["country"]) == ("online", "en-US", "United States")
+    assert r["x_assistant_publish_for"] == ORG
+
+
+def test_registry_assistant_input_of_a_kind_not_read_says_so(tmp_path):
+    org = {"PublishForOrganizationIdentifier": ORG,
+           "Organization": {"Name": "Example College", "CTID": ORG, "AgentType": ["orgType:Postsecondary"]}}
+    p = write_json(tmp_path, "org.json", org)
+    with pytest.raises(SourceFileError, match=r"^org.json: a Credential Registry Assistant API input with no credential, "
+                                              r"learning opportunity or course \(found: ceterms:CredentialOrganization ×1\)$"):
+        list(read_ctdl(p, FileInfo(str(p), "ctdl", "", 1), 10))

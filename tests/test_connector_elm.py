@@ -361,3 +361,44 @@ def test_end_to_end_loq_turtle(tmp_path):
     r = by_id["http://example.org/q1"]
     assert (r["title"], r["eqf_level"], r["ects"], r["languages"]) == ("Data analysis", 5, 6.0, ["de"])
     assert r["nqf"]["framework"] == "IE-NFQ"
+
+
+def _dc4eu_style(title: dict, image_bytes: int = 80_000) -> dict:
+    """A Europass EDC credential as DC4EU pilots issue it: the official EDC context only (no VC
+    context), the title as ``dc:title``, and a base64 image written before ``@context``."""
+    return {
+        "id": "urn:credential:dc4eu-0001",
+        "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+        "displayParameter": {"id": "urn:dp:1", "type": "DisplayParameter",
+                             "individualDisplay": {"id": "urn:id:1", "type": "IndividualDisplay",
+                                                   "displayDetail": {"id": "urn:dd:1", "type": "DisplayDetail",
+                                                                     "image": {"id": "urn:img:1", "type": "MediaObject",
+                                                                               "content": "A" * image_bytes}}}},
+        "dc:title": title,
+        "issuer": {"id": "did:ebsi:zexample", "type": "Organisation", "legalName": {"en": "Universidad de Ejemplo"}},
+        "validFrom": "2024-05-02T10:00:00Z",
+        "@context": [EDC_CONTEXT],
+    }
+
+
+def test_edc_with_the_official_context_is_elm_in_auto_mode_and_keeps_dc_title(tmp_path):
+    from connectors.sniff import detect_format
+
+    doc = _dc4eu_style({"en": "European Health Data Space micro-credential", "es": "Microcredencial EEDS"})
+    p = _write(tmp_path, "dc4eu.json", json.dumps(doc))
+    assert p.stat().st_size > 65536 and p.read_bytes().find(b"@context") > 65536  # not in the sniffed head
+    assert detect_format(p) == "elm"
+    (r,) = rows(p)
+    assert (r["title"], r["title_language"], r["title@es"]) == \
+        ("European Health Data Space micro-credential", "en", "Microcredencial EEDS")
+    assert "credential without a claim" in r["x_elm_type"]
+    assert r["awarding_body_name"] == "Universidad de Ejemplo"
+
+
+def test_a_json_file_that_only_mentions_elm_late_is_not_elm(tmp_path):
+    from connectors.sniff import detect_format
+
+    doc = [{"title": f"Course {i}", "notes": "A" * 2000} for i in range(40)] + \
+          [{"title": "Reading list", "url": "http://data.europa.eu/snb/model/elm"}]
+    p = _write(tmp_path, "plain.json", json.dumps(doc))
+    assert detect_format(p) == "json"

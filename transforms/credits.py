@@ -47,6 +47,10 @@ def _number(text: str, field: str) -> tuple[float | None, Problem | None]:
 # Where a bare credit number is in the national credit unit rather than ECTS (UK providers count
 # CATS credits: 10 notional hours each, 2 = 1 ECTS).
 _NATIONAL_UNIT = {"GB": "CATS"}
+# The unit a connector passes when the source itself says a credit has no unit (CTDL
+# creditUnitValue without creditUnitType, mostly from US colleges): the value is kept with its
+# unit left empty and no ECTS is derived, never a guess (connectors/ctdl.py UNIT_NOT_STATED).
+UNIT_NOT_STATED = "unit not stated"
 
 
 def derive_credits(credit: str | None, credit_unit: str | None = None,
@@ -111,19 +115,22 @@ def derive_credits(credit: str | None, credit_unit: str | None = None,
             unit = written[0]
         if problem:
             problems.append(problem)
+        elif amount < 0:
+            problems.append(Problem("ects", "out-of-range", f"Credit '{shorten(raw_credit)}' is negative."))
+        elif raw_unit and raw_unit.lower() == UNIT_NOT_STATED:
+            values["credit_original"] = {"value": amount, "unit": None}
+            methods["credit_original"] = f"from '{shorten(raw_credit)}' (the source states no unit)"
+            flags.append(Flag("ects", "unit-not-stated",
+                              f"Credit '{shorten(raw_credit)}' is given without its unit; kept as given, "
+                              "no ECTS derived."))
         elif raw_unit and not given:
             # a unit with no agreed rate to ECTS (an institution's own scheme, SWS): the value is
             # kept as the source gave it; no ECTS is derived, never a guess
-            if amount < 0:
-                problems.append(Problem("ects", "out-of-range", f"Credit '{shorten(raw_credit)}' is negative."))
-            else:
-                values["credit_original"] = {"value": amount, "unit": raw_unit}
-                methods["credit_original"] = f"from '{shorten(raw_credit)}' and unit '{shorten(raw_unit)}'"
-                flags.append(Flag("ects", "unit-unknown",
-                                  f"Credit unit '{shorten(raw_unit)}' has no known rate to ECTS; "
-                                  f"{shorten(raw_credit)} {shorten(raw_unit)} kept, no ECTS derived."))
-        elif amount < 0:
-            problems.append(Problem("ects", "out-of-range", f"Credit '{shorten(raw_credit)}' is negative."))
+            values["credit_original"] = {"value": amount, "unit": raw_unit}
+            methods["credit_original"] = f"from '{shorten(raw_credit)}' and unit '{shorten(raw_unit)}'"
+            flags.append(Flag("ects", "unit-unknown",
+                              f"Credit unit '{shorten(raw_unit)}' has no known rate to ECTS; "
+                              f"{shorten(raw_credit)} {shorten(raw_unit)} kept, no ECTS derived."))
         else:
             if unit is None or unit == "_ambiguous":
                 guessed = unit
