@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from catalog import store, web
 from catalog.api import create_app
+from clearinghouse import pipeline
 from clearinghouse.descriptor import ANNEX_I_ELEMENTS, annex_i_present, record_id
 from tests.web_catalogue import (HOSTILE_BODY, HOSTILE_SOURCE, HOSTILE_TITLE, SKILL_URI, STACK_TITLE,
                                  build)
@@ -295,3 +296,22 @@ def test_static_css_and_the_api_schema_untouched(client):
     assert ":focus-visible" in css.text
     paths = client.get("/openapi.json").json()["paths"]
     assert all(p.startswith("/api/") for p in paths), list(paths)
+
+
+def test_a_credit_without_ects_shows_as_given(tmp_path):
+    """Credits the source gives in a unit with no ECTS rate, or with no unit at all, are shown as
+    given (never as 'not given', never as ECTS)."""
+    csv_file = tmp_path / "c.csv"
+    csv_file.write_text("id,title,credits,credit unit,awarding body,country\n"
+                        "N1,Nursing informatics,3,unit not stated,Ivy Tech Community College,US\n"
+                        "N2,Werkstoffkunde,4,SWS,Hochschule Musterstadt,DE\n", encoding="utf-8")
+    home = tmp_path / "home"
+    url = store.catalog_url(home)
+    pipeline.ingest(home, "credits", csv_file, url)
+    client = TestClient(create_app(url))
+    for rid, shown in (("N1", "given as 3 credits, unit not stated; no ECTS derived"),
+                       ("N2", "given as 4 SWS; no ECTS derived")):
+        doc = html(client.get(f"/credentials/{record_id('credits', rid)}"))
+        workload = doc.xpath("string(//dt[.='Notional workload']/following-sibling::dd[1])").strip()
+        assert workload == shown
+    store.dispose_all()
