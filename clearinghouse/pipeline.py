@@ -62,6 +62,7 @@ class Manifest:
     unmapped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # source_record_ids seen twice or more
+    repeats: list[str] = field(default_factory=list)  # of those, the ones whose records are all the same
     counts: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -236,6 +237,7 @@ def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> M
                   file_sha256=m.file_sha256, harvested_at=m.landed_at,
                   dayfirst=_dayfirst(profile), tagger=tagger)
     ids: Counter[str] = Counter()
+    contents: dict[str, set[str]] = {}  # source_record_id -> the content hashes of its records
     done = 0
     for n, part in enumerate(_parts(wd / "parsed", "part-*.parquet")):
         raw = pq.read_table(part).to_pandas()
@@ -249,6 +251,7 @@ def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> M
             for rec, probs, raw_row in zip(h.records, h.problems, raw_rows):
                 if rec["title"]:  # an id made up for an unreadable, untitled row is nobody's duplicate
                     ids[rec["source_record_id"]] += 1
+                    contents.setdefault(rec["source_record_id"], set()).add(rec["content_hash"])
                 rec_fh.write(jsonio.dumpb(rec) + b"\n")
                 side_fh.write(jsonio.dumpb({
                     "problems": [p.as_dict() for p in probs],
@@ -260,17 +263,20 @@ def harmonise(home: Path, source: str, *, progress: Progress | None = None) -> M
         if progress:
             progress("harmonise", done)
     m.duplicates = sorted(k for k, c in ids.items() if c > 1)
+    m.repeats = [k for k in m.duplicates if len(contents[k]) == 1]
     m.counts["harmonised"] = done
     m.stage_seconds["harmonise"] = (datetime.now(UTC) - started).total_seconds()
     write_manifest(home, m)
     return m
 
 
-def _dayfirst(profile: Profile | None) -> bool:
+def _dayfirst(profile: Profile | None) -> bool | None:
+    """The profile's date order; None (as the record's country writes dates) where it is silent."""
     if profile is None:
-        return True
+        return None
     opts = getattr(profile, "options", None) or {}
-    return bool(opts.get("dayfirst", getattr(profile, "dayfirst", True)))
+    value = opts.get("dayfirst", getattr(profile, "dayfirst", None))
+    return None if value is None else bool(value)
 
 
 def validate(home: Path, source: str, *, progress: Progress | None = None) -> Manifest:
@@ -282,7 +288,7 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
     wd = work_dir(home, source)
     acc_dir, q_dir, v_dir = _reset(wd / "accepted"), _reset(wd / "quarantine"), _reset(wd / "validation")
     started = datetime.now(UTC)
-    dup = set(m.duplicates)
+    dup, same = set(m.duplicates), set(m.repeats)
     repeated: set[str] = set()  # derived ids already accepted once in this delivery
     accepted = quarantined = 0
     for scalars in _parts(wd / "harmonised", "part-*.scalars.parquet"):
@@ -298,7 +304,8 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
                 side = jsonio.loads(side_line)
                 reasons = _merge_reasons(side["problems"], verdict.reasons.get(pos, []))
                 if srids[pos] in dup:
-                    reasons = _duplicate_reasons(reasons, srids[pos], jsonio.loads(rec_line), repeated)
+                    reasons = _duplicate_reasons(reasons, srids[pos], jsonio.loads(rec_line), repeated,
+                                                 srids[pos] in same)
                 if not reasons:
                     acc.write(rec_line)
                     accepted += 1
@@ -322,22 +329,26 @@ def validate(home: Path, source: str, *, progress: Progress | None = None) -> Ma
     return m
 
 
-def _duplicate_reasons(reasons: list[dict], srid: str, rec: dict[str, Any], repeated: set[str]) -> list[dict]:
-    """An identifier the source gave twice quarantines every record that has it (which one is
-    right cannot be told). An identifier derived for a source that gives none is shared only by
-    rows equal in title, awarding body and every other distinguishing value: the first is
-    accepted, the repeats are quarantined as repeats of it."""
+def _duplicate_reasons(reasons: list[dict], srid: str, rec: dict[str, Any], repeated: set[str],
+                       same_content: bool = False) -> list[dict]:
+    """An identifier the source gave twice for different records quarantines every record that
+    has it (which one is right cannot be told). Where the records are the same (the same
+    harmonised content), or the identifier was derived for a source that gives none (shared only
+    by rows equal in title, awarding body and every other distinguishing value), the first is
+    accepted and the repeats are quarantined as repeats of it."""
     derived = rec["title"] and _derived_id(rec)
-    if not derived and any(r["rule"] == "duplicate" for r in reasons):
+    keep_first = derived or (rec["title"] and same_content)
+    if not keep_first and any(r["rule"] == "duplicate" for r in reasons):
         return reasons
     reasons = [r for r in reasons if r["rule"] != "duplicate"]  # the suite's uniqueness check
-    if derived and srid not in repeated:
+    if keep_first and srid not in repeated:
         if not reasons:
             repeated.add(srid)
         return reasons
-    message = (f"identifier '{srid}' occurs more than once in this delivery" if not derived else
-               "the same record as an earlier row of this delivery (same title, awarding body, URL, "
-               "dates, credit, level, languages and mode; the source gives no identifier)")
+    message = ("the same record as an earlier row of this delivery (same title, awarding body, URL, "
+               "dates, credit, level, languages and mode; the source gives no identifier)" if derived else
+               f"a repeat of an earlier record with identifier '{srid}' and the same content" if keep_first else
+               f"identifier '{srid}' occurs more than once in this delivery")
     return [*reasons, {"field": "source_record_id", "rule": "duplicate", "message": message}]
 
 

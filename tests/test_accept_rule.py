@@ -152,3 +152,35 @@ def test_title_headers_of_real_exports(tmp_path, header):
     text = f"{header};Code\nLicence - Droit;F1\n"
     _, summary, _ = _ingest(tmp_path, "f.csv", text, "titles", "--country", "FR")
     assert summary["accepted"] == 1
+
+
+def test_numeric_dates_are_read_as_the_records_country_writes_them(tmp_path):
+    """'8/4/1971' from a US college is 4 August (month first, as the Registry Assistant's
+    DateEffective is written); from a German or British provider it is 8 April."""
+    text = ("id,title,start date,end date,country\n"
+            "US-1,B.S. in Nursing (Pre-Licensure),8/4/1971,12/20/1971,United States\n"
+            "DE-1,Werkstoffkunde,8/4/1971,20/12/1971,DE\n"
+            "GB-1,Bookkeeping,08/04/1971,20.12.1971,GB\n")
+    home, summary, quarantine = _ingest(tmp_path, "dates.csv", text, "dates")
+    assert (summary["accepted"], quarantine) == (3, [])
+    recs = _records(home, "dates")
+    assert {k: (r["start_date"], r["end_date"]) for k, r in recs.items()} == {
+        "US-1": ("1971-08-04", "1971-12-20"), "DE-1": ("1971-04-08", "1971-12-20"),
+        "GB-1": ("1971-04-08", "1971-12-20")}
+    assert "(month first)" in recs["US-1"]["provenance"]["fields"]["start_date"]
+
+
+def test_a_record_given_twice_with_its_id_is_kept_once(tmp_path):
+    """The IST degree list gives "Química" twice with the same id: the first is accepted and the
+    repeat quarantined as a repeat; an id shared by two different records still quarantines both."""
+    degrees = [{"id": "2761663971607", "name": "Química"}, {"id": "2761663971608", "name": "Física"},
+               {"id": "2761663971607", "name": "Química"},
+               {"id": "99", "name": "Engenharia Civil"}, {"id": "99", "name": "Engenharia Mecânica"}]
+    home, summary, quarantine = _ingest(tmp_path, "degrees.json", json.dumps(degrees, ensure_ascii=False), "ist")
+    assert (summary["read"], summary["accepted"], summary["quarantined"]) == (5, 2, 3)
+    assert sorted(_records(home, "ist")) == ["2761663971607", "2761663971608"]
+    held = sorted((q["source_record_id"], q["locator"], q["reasons"][0]["message"]) for q in quarantine)
+    assert held == [
+        ("2761663971607", "/2", "a repeat of an earlier record with identifier '2761663971607' and the same content"),
+        ("99", "/3", "identifier '99' occurs more than once in this delivery"),
+        ("99", "/4", "identifier '99' occurs more than once in this delivery")]

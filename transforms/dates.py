@@ -43,6 +43,11 @@ def _month_of(word: str) -> int | None:
     return _months().get(fold(word).rstrip("."))
 
 
+# Countries whose short numeric dates put the month first (CLDR short date patterns M/d/y:
+# en-US and the US territories, the Philippines, Micronesia, the Marshall Islands, Palau)
+MONTH_FIRST_COUNTRIES = frozenset({"US", "AS", "GU", "MP", "PR", "UM", "VI", "PH", "FM", "MH", "PW"})
+
+
 def iso_date(text: str | None, field: str = "start_date", dayfirst: bool = True) -> Derived:
     """A date in any common form -> values {field: 'YYYY-MM-DD'}: ISO ('2025-09-01', also with
     a time as XLSX cells give it), numeric ('01.09.2025', '1/9/2025', day first unless

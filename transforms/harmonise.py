@@ -34,7 +34,7 @@ class Context:
     country: str | None = None  # ISO alpha-2 given for the whole source (--country)
     file_sha256: str | None = None
     harvested_at: str | None = None
-    dayfirst: bool = True
+    dayfirst: bool | None = None  # numeric dates day first; None: as the record's country writes them
     tagger: Any = None  # transforms.skills.LexicalTagger, when an ESCO skill set is configured
 
 
@@ -103,6 +103,14 @@ def _url(value: str) -> Derived:
         return Derived(values={"url": "https://" + value},
                        flags=(Flag("url", "url-repaired", f"'{value}' had no scheme; https:// added"),))
     return Derived(flags=(Flag("url", "unrecognised-value", f"'{value}' is not a web address; left out"),))
+
+
+def _day_first(ctx: Context, country: Any) -> bool:
+    """Whether '8/4/1971' is 8 April: as the profile says, else as the record's country writes
+    dates (month first in the United States and the countries that follow its usage)."""
+    if ctx.dayfirst is not None:
+        return ctx.dayfirst
+    return (textx.as_text(country) or "").upper() not in dates.MONTH_FIRST_COUNTRIES
 
 
 def _country(value: str) -> Derived:
@@ -220,10 +228,10 @@ def harmonise(candidate: pd.DataFrame, ctx: Context) -> Harmonised:
         "quality_assurance": _apply(frame, ("quality_assurance", "qa_body"), modes.quality_assurance),
         "stackability": _apply(frame, ("stackability",), modes.stackability),
         "verification": _apply(frame, ("verification",), modes.verification),
-        "start_date": _apply(frame, ("start_date",),
-                             lambda v: dates.iso_date(v, "start_date", dayfirst=ctx.dayfirst)),
-        "end_date": _apply(frame, ("end_date",),
-                           lambda v: dates.iso_date(v, "end_date", dayfirst=ctx.dayfirst)),
+        "start_date": _apply(level_frame, ("start_date", "__country"),
+                             lambda v, c: dates.iso_date(v, "start_date", dayfirst=_day_first(ctx, c))),
+        "end_date": _apply(level_frame, ("end_date", "__country"),
+                           lambda v, c: dates.iso_date(v, "end_date", dayfirst=_day_first(ctx, c))),
         "duration": _apply(frame, ("duration",), dates.iso_duration),
         "price": _apply(frame, ("price", "price_currency"), money.derive_price),
         "url": _apply(frame, ("url",), _url),
