@@ -1,6 +1,7 @@
 """JSON documents and JSON Lines.
 
-JSON: the records are a top-level array of objects; or the array held by a top-level (or nested,
+JSON: the records are a top-level array of objects (followed by the courses or modules each one
+lists under a key like ``courses``, as records of their own with the parent's title under ``Part of``); or the array held by a top-level (or nested,
 up to three levels) key such as ``items``, ``data``, ``records``, ``results``, ``courses``,
 ``credentials``, ``@graph``, ``hits`` (any key holding a list of objects is used when none of
 these is there); or an object keyed by the records' codes (``{"P1": {...}, "P2": {...}}``, each record given its
@@ -224,9 +225,61 @@ def read_json(path: str | os.PathLike, info: FileInfo, enc: TextEncoding, batch_
     info.records_path = pointer if pointer is not None else "/"
     if pointer is None:
         locate = lambda i: "/"  # noqa: E731 - the whole document is the record
-    else:
-        locate = lambda i: f"{pointer}/{i}"  # noqa: E731
-    return _json_batches(items, locate, info, batch_size)
+        return _json_batches(items, locate, info, batch_size)
+    locs = [f"{pointer}/{i}" for i in range(len(items))]
+    items, locs = with_parts(items, locs, info)
+    return _json_batches(items, lambda i: locs[i], info, batch_size)
+
+
+# keys under which a record lists the smaller records it is made of (a degree's courses, a
+# programme's modules): those are records of their own too
+PART_KEYS = frozenset({"courses", "course", "modules", "units", "components", "subjects", "parts", "haspart",
+                       "learningopportunities", "learning_opportunities", "cursos", "unidades_curriculares",
+                       "disciplinas", "kurse", "module", "cours", "corsi", "insegnamenti", "vakken",
+                       "przedmioty", "asignaturas", "opintojaksot"})
+PART_OF_COLUMN = "Part of"  # the header the parts get their parent's title under (stacks_into)
+
+
+def _title_of(rec: dict) -> str | None:
+    for key in ("title", "name", "titel", "nome", "nom", "nazwa", "designacao", "designação"):
+        for k, v in rec.items():
+            if str(k).lower() == key and isinstance(v, str) and v.strip():
+                return v.strip()
+    return None
+
+
+def with_parts(items: list, locs: list[str], info: FileInfo) -> tuple[list, list[str]]:
+    """The records followed by the parts they list under a PART_KEYS key (each a record-like
+    object), every part given its parent's title under ``Part of``. A part listed by several
+    parents (a course shared by two degrees, the same id) is one record naming them all."""
+    parts: dict[str, dict] = {}  # part id (or its locator) -> the part with its parents
+    part_locs: dict[str, str] = {}
+    for item, loc in zip(items, locs):
+        if not isinstance(item, dict):
+            continue
+        parent = _title_of(item)
+        for k, v in item.items():
+            if str(k).lower() not in PART_KEYS or not isinstance(v, list):
+                continue
+            for j, part in enumerate(v):
+                if not (isinstance(part, dict) and _looks_like_record(part) and _title_of(part)):
+                    continue
+                pid = next((str(part[x]) for x in part if str(x).lower() in ("id", "@id", "code") and part[x]), None)
+                key = f"id:{pid}" if pid is not None else f"{loc}/{_pointer_token(str(k))}/{j}"
+                if key not in parts:
+                    parts[key] = {**part, PART_OF_COLUMN: []}
+                    part_locs[key] = f"{loc}/{_pointer_token(str(k))}/{j}"
+                if parent and parent not in parts[key][PART_OF_COLUMN]:
+                    parts[key][PART_OF_COLUMN].append(parent)
+    if not parts:
+        return items, locs
+    shared = sum(1 for p in parts.values() if len(p[PART_OF_COLUMN]) > 1)
+    info.warnings.append(
+        f"{plural(len(parts), 'part')} listed inside the records (courses, modules) read as records of their own"
+        + (f"; {plural(shared, 'part')} listed by several records, read once" if shared else ""))
+    for p in parts.values():
+        p[PART_OF_COLUMN] = p[PART_OF_COLUMN] or None
+    return [*items, *parts.values()], [*locs, *part_locs.values()]
 
 
 def _json_batches(items: list, locate, info: FileInfo, batch_size: int) -> Iterator[RawBatch]:

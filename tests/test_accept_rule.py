@@ -184,3 +184,26 @@ def test_a_record_given_twice_with_its_id_is_kept_once(tmp_path):
         ("2761663971607", "/2", "a repeat of an earlier record with identifier '2761663971607' and the same content"),
         ("99", "/3", "identifier '99' occurs more than once in this delivery"),
         ("99", "/4", "identifier '99' occurs more than once in this delivery")]
+
+
+def test_a_degree_list_with_its_courses_gives_both(tmp_path):
+    """The FenixEdu API's degrees with their courses (IST, Lisbon): the degrees and the courses
+    are records; a course two degrees share is one record that counts towards both."""
+    shared = {"id": "1127510519585568", "name": "Desenvolvimento Sustentável - Fundamentos Quantitativos",
+              "acronym": "DSFQ", "academicTerm": "1º Semestre 2021/2022", "credits": "6.0"}
+    doc = {"degree": [
+        {"id": "1128661570813976", "name": "Indústria 4.0 Sustentável", "courses": [
+            {"id": "283085589463418", "name": "Sistemas de Produção na Indústria 4.0 Sustentável",
+             "acronym": "SPI-4S", "academicTerm": "1º Semestre 2021/2022", "credits": "3.0"}, shared]},
+        {"id": "1128661570813980", "name": "Big Picture Thinking para a Sustentabilidade", "courses": [shared]},
+    ]}
+    home, summary, quarantine = _ingest(tmp_path, "degrees_courses.json", json.dumps(doc, ensure_ascii=False),
+                                        "ist", "--country", "PT")
+    assert (summary["read"], summary["accepted"], quarantine) == (4, 4, [])
+    recs = _records(home, "ist")
+    assert recs["1128661570813980"]["stacks_into"] == [] and recs["1128661570813980"]["ects"] is None
+    course = recs["1127510519585568"]
+    assert (course["title"], course["ects"], course["provenance"]["locator"]) == (
+        "Desenvolvimento Sustentável - Fundamentos Quantitativos", 6.0, "/degree/0/courses/1")
+    assert course["stacks_into"] == ["Indústria 4.0 Sustentável", "Big Picture Thinking para a Sustentabilidade"]
+    assert recs["283085589463418"]["stacks_into"] == ["Indústria 4.0 Sustentável"]
