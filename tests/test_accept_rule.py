@@ -207,3 +207,22 @@ def test_a_degree_list_with_its_courses_gives_both(tmp_path):
         "Desenvolvimento Sustentável - Fundamentos Quantitativos", 6.0, "/degree/0/courses/1")
     assert course["stacks_into"] == ["Indústria 4.0 Sustentável", "Big Picture Thinking para a Sustentabilidade"]
     assert recs["283085589463418"]["stacks_into"] == ["Indústria 4.0 Sustentável"]
+
+
+def test_no_value_markers_are_no_value(tmp_path):
+    """'nil' (the scraped edX list), 'NULL', 'N/A' and dashes are no value: nothing is flagged as
+    an unrecognised word or quarantined for them; an assessment of 'None' is the value none; a
+    title of 'N/A' is no title."""
+    text = ("id,title,subject,difficulty,language,assessment,credits,start date\n"
+            "0,The Science of Happiness at Work Professional Certificate  ,nil,nil,nil,nil,nil,nil\n"
+            "1,UX Design and Evaluation MicroMasters® Program,NULL,N/A,—,None,-,n/a\n"
+            "2,N/A,Business,Beginner,English,,,\n")
+    home, summary, quarantine = _ingest(tmp_path, "edx.csv", text, "edx")
+    assert (summary["read"], summary["accepted"], summary["quarantined"]) == (3, 2, 1)
+    assert [(q["source_record_id"], [(r["field"], r["rule"]) for r in q["reasons"]]) for q in quarantine] == \
+        [("2", [("title", "required")])]
+    recs = _records(home, "edx")
+    for r in recs.values():
+        assert not [f for f in r["quality_flags"] if f["code"] not in ("missing-annex-i-element", "isced-from-text")], r
+        assert (r.get("x_difficulty"), r["languages"], r["ects"], r["start_date"]) == (None, [], None, None)
+    assert recs["1"]["assessment_type"] == ["none"] and recs["0"]["assessment_type"] == []

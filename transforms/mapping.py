@@ -505,6 +505,22 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return got
 
 
+# Cells that say "no value" in the exporting system's words ("nil" from Ruby / Go, "NULL" from a
+# database dump, "N/A", a dash): no value, as an empty cell is (the raw cell stays in provenance).
+# "none" is a value where it is one of the field's words (assessment type none, QA none).
+NULL_MARKERS = frozenset({"nil", "null", "n/a", "n.a.", "#n/a", "nan", "none", "-", "--", "---", "—", "–"})
+_NONE_IS_A_VALUE = frozenset({"assessment_type", "quality_assurance", "supervision", "prerequisites",
+                              "verification", "stackability"})
+
+
+def _null_markers(s: pd.Series, fld: str, vmap: dict | None) -> pd.Series:
+    markers = NULL_MARKERS - ({"none"} if fld in _NONE_IS_A_VALUE else set())
+    if vmap:  # what the profile maps explicitly is its value
+        markers = markers - {str(k).strip().casefold() for k in vmap}
+    folded = s.astype("str").str.strip().str.casefold()
+    return s.where(~(folded.isin(markers) & s.notna()), None)
+
+
 def apply_mapping(frame: pd.DataFrame, plan: ColumnPlan, profile: Profile | None = None) -> pd.DataFrame:
     """The candidate frame for one raw batch: same index and row order as ``frame``.
 
@@ -520,7 +536,7 @@ def apply_mapping(frame: pd.DataFrame, plan: ColumnPlan, profile: Profile | None
     values = profile.values if profile is not None else {}
     out: dict[str, pd.Series] = {}
     for col, fld in plan.targets.items():
-        s = _column(frame, col)
+        s = _null_markers(_column(frame, col), fld, values.get(fld))
         vmap = values.get(fld)
         if vmap:
             lookup = {k.strip().casefold(): v for k, v in vmap.items()}
