@@ -99,6 +99,7 @@ LOCAL_CONTEXTS = {
 NQF_CSV = Path(__file__).resolve().parents[1] / "transforms" / "vocab" / "nqf_eqf_referencing_selected.csv"
 
 ECTS_URI = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+ISCED_F_SCHEME = "http://data.europa.eu/snb/isced-f/"
 CREDIT_FRAMEWORKS = {ECTS_URI: "ECTS", "http://data.europa.eu/snb/education-credit/60b314e826": "ECVET"}
 # labels of the controlled vocabularies (QDR code lists, cv/*.xsd) used when the document gives none
 CONCEPT_LABELS = {
@@ -670,7 +671,11 @@ class _Mapper:
 
         self._credits(node, rec)
         self._levels(node, rec)
-        rec["isced_f"] = _join(_code(c) for c in _objs(g, node, ELM.ISCEDFCode) if isinstance(c, URIRef))
+        # ISCED-F codes, and education subjects that are concepts of the ISCED-F scheme
+        isced = [c for c in _objs(g, node, ELM.ISCEDFCode) if isinstance(c, URIRef)]
+        isced += [c for c in _objs(g, node, ELM.educationSubject)
+                  if isinstance(c, URIRef) and str(c).startswith(ISCED_F_SCHEME) and c not in isced]
+        rec["isced_f"] = _join(_code(c) for c in isced)
         rec["languages"] = _join(_language_code(g, n) for n in _objs(g, node, DCTERMS.language))
         rec["participation_mode"] = _join(_label(g, m, lang) or _uri(m) for m in _objs(g, node, ELM.mode))
         rec["x_learning_setting"] = _join(_label(g, m, lang) or _uri(m) for m in _objs(g, node, ELM.learningSetting))
@@ -786,6 +791,9 @@ class _Mapper:
         for cp in _objs(self.g, node, ELM.creditPoint):
             fw = self.g.value(cp, ELM.framework)
             unit = CREDIT_FRAMEWORKS.get(str(fw)) if fw is not None else None
+            if unit is None and fw is not None:  # a framework concept known by its notation only
+                notation = (_text(self.g, fw, SKOS.notation) or "").strip().upper()
+                unit = next((u for u in CREDIT_FRAMEWORKS.values() if u == notation), None)
             unit = unit or (_label(self.g, fw) if fw is not None else None) or _uri(fw)
             found.append((unit, _text(self.g, cp, ELM.point)))
         if found:
@@ -835,8 +843,9 @@ class _Mapper:
             if name and name not in (rec.get("awarding_body_name"), rec.get("awarding_body_id")):
                 _put(rec, "x_other_awarding_bodies", name)
             return
-        rec[f"{prefix}_name"] = _text(g, org, ROV.legalName) or _text(g, org, SKOS.prefLabel) or \
-            _text(g, org, FOAF.name) or _text(g, org, SKOS.altLabel)
+        # elm:legalName is not in the ontology (rov:legalName is), but real EDC pilots write it
+        rec[f"{prefix}_name"] = _text(g, org, ROV.legalName) or _text(g, org, ELM.legalName) or \
+            _text(g, org, SKOS.prefLabel) or _text(g, org, FOAF.name) or _text(g, org, SKOS.altLabel)
         rec[f"{prefix}_id"] = _uri(org) or self._identifier(org)
         if prefix == "awarding_body":
             rec.setdefault("country", self._org_country(org))

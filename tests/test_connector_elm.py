@@ -402,3 +402,30 @@ def test_a_json_file_that_only_mentions_elm_late_is_not_elm(tmp_path):
           [{"title": "Reading list", "url": "http://data.europa.eu/snb/model/elm"}]
     p = _write(tmp_path, "plain.json", json.dumps(doc))
     assert detect_format(p) == "json"
+
+
+def test_dc4eu_pilot_spellings_are_read(tmp_path):
+    """The DC4EU higher-education micro-credential sample writes the issuer's name as
+    elm:legalName (the ontology has rov:legalName), names ECTS by a framework concept whose URI is
+    not the vocabulary's but whose notation is 'ECTS', and gives its ISCED-F field as an
+    educationSubject of the ISCED-F scheme."""
+    spec = {"id": "urn:spec:digital-competences-micro", "type": "LearningAchievementSpecification",
+            "dc:title": {"en": "Qualification in Digital Competences"},
+            "elm:educationSubject": [{"id": "http://data.europa.eu/snb/isced-f/0610", "type": "Concept",
+                                      "skos:notation": "0610"}],
+            "elm:creditPoint": [{"id": "urn:credit:ects-3", "type": "CreditPoint",
+                                 "elm:framework": {"id": "http://data.europa.eu/snb/education-credit/6fcec5c425",
+                                                   "type": "Concept", "skos:notation": "ECTS"},
+                                 "elm:point": "3"}]}
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2", EDC_CONTEXT],
+           "id": "urn:uuid:7b8c9d0e", "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+           "issuer": {"id": "did:ebsi:zABC987654321XYZ", "type": "Organisation",
+                      "elm:legalName": {"en": "University of Barcelona"}},
+           "credentialSubject": {"id": "did:ebsi:123", "type": "Person", "elm:hasClaim": [
+               {"id": "urn:claim:1", "type": "LearningAchievement", "dc:title": {"en": "Microcredential"},
+                "elm:specifiedBy": spec}]},
+           "validFrom": "2025-07-01T09:00:00Z"}
+    (r,) = rows(_write(tmp_path, "euhemc.json", json.dumps(doc)))
+    assert (r["title"], r["awarding_body_name"], r["isced_f"]) == \
+        ("Qualification in Digital Competences", "University of Barcelona", "0610")
+    assert (r["credit"], r["credit_unit"]) == ("3", "ECTS")
