@@ -645,6 +645,9 @@ def _credit_values(value: Any, lang: str | None) -> list[tuple[str, str | None]]
         amount = v if v is not None else (f"{lo}-{hi}" if lo is not None and hi is not None else lo or hi)
         unit = (_credit_unit(get("creditUnitType"), lang)
                 or _text(get("unitText"), lang))
+        desc = _text(get("description"), lang)
+        if unit is None and desc and len(desc.split()) <= 4:  # {"Description": "Semester Hours", "Value": 120}
+            unit = desc
         if amount:
             out.append((amount, unit))
     return out
@@ -803,6 +806,7 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
     # competencies and conditions
     outcomes: list[str] = []
     required_credit: list[str] = []
+    required_pairs: list[tuple[str, str | None]] = []
     conditions: list[str] = []
     for cond in _as_list(res.get("ceterms:requires")):
         node = unit.resolve(cond) if not isinstance(cond, dict) or set(cond) <= {"@id", "id"} else cond
@@ -823,6 +827,7 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
                 outcomes.append(text)
         for v, u in _credit_values(node.get("ceterms:creditValue"), lang):
             required_credit.append(f"{v} {u}" if u else v)
+            required_pairs.append((v, u))
         conditions.extend(_texts(node.get("ceterms:condition"), lang))
         for key in ("ceterms:targetLearningOpportunity", "ceterms:targetAssessment", "ceterms:targetCredential"):
             for ref in _as_list(node.get(key)):
@@ -839,6 +844,12 @@ def _resource(res: dict, kind: str, unit: _Unit) -> dict[str, str | None]:
     rec["learning_outcomes"] = _join(outcomes, "\n")
     rec["x_teaches"] = _join(teaches_refs)
     rec["x_required_credit"] = _join(required_credit)
+    if rec.get("credit") is None and len(required_pairs) == 1:
+        # no credit value of its own: the one credit its requirements ask for is what it takes
+        (rec["credit"], as_written), = required_pairs
+        rec["credit_unit"] = _stated_unit(as_written)
+        if as_written and rec["credit_unit"] != as_written:
+            rec["x_credit_unit_as_written"] = as_written
     rec["x_conditions"] = _join(conditions)
     entry = []
     for cond in _as_list(res.get("ceterms:entryCondition")):

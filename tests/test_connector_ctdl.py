@@ -533,3 +533,18 @@ def test_registry_assistant_input_of_a_kind_not_read_says_so(tmp_path):
     with pytest.raises(SourceFileError, match=r"^org.json: a Credential Registry Assistant API input with no credential, "
                                               r"learning opportunity or course \(found: ceterms:CredentialOrganization ×1\)$"):
         list(read_ctdl(p, FileInfo(str(p), "ctdl", "", 1), 10))
+
+
+def test_registry_assistant_credit_required_by_the_credential(tmp_path):
+    """Indiana University South Bend's BSN publish request gives no credit value of its own but
+    requires "Credit Hours" {"Description": "Semester Hours", "Value": 120.0}: that is its credit."""
+    request = {"PublishForOrganizationIdentifier": ORG, "DefaultLanguage": "en-US", "Credential": {
+        "Type": "Credential", "CredentialType": "ceterms:BachelorDegree", "Ctid": CTID1,
+        "Name": "B.S. in Nursing (Pre-Licensure)", "Description": "The Bachelor of Science in Nursing degree.",
+        "OwnedBy": [{"Type": "CredentialOrganization", "CTID": ORG}],
+        "SubjectWebpage": "https://healthscience.iusb.edu/nursing/index.html", "DateEffective": "8/4/1971",
+        "Requires": [{"Name": "Credit Hours", "Description": "Credit hour requirements to earn this degree.",
+                      "AssertedBy": {"CTID": ORG, "Type": "CredentialOrganization", "Address": [], "Email": []},
+                      "CreditValue": {"Description": "Semester Hours", "Value": 120.0}}]}}
+    (r,) = rows(write_json(tmp_path, "iusb.json", request))
+    assert (r["credit"], r["credit_unit"], r["x_required_credit"]) == ("120", "Semester Hours", "120 Semester Hours")
