@@ -202,6 +202,19 @@ def organisation(rec: dict[str, Any], base: str = DEFAULT_BASE) -> dict[str, Any
     return org
 
 
+REGISTRY_RESOURCES = "https://credentialengineregistry.org/resources/"
+_REGISTRY_CTID = re.compile(r"^ce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def registry_owner(rec: dict[str, Any]) -> str | None:
+    """The awarding body as the Credential Registry's own resource URI, where the record knows it
+    only by its registry CTID or URI (a registry record's ``ownedBy``): a reference, no node."""
+    body_id = _text((rec.get("awarding_body") or {}).get("id")) or ""
+    if body_id.startswith(REGISTRY_RESOURCES) and _REGISTRY_CTID.match(body_id[len(REGISTRY_RESOURCES):]):
+        return body_id
+    return REGISTRY_RESOURCES + body_id.lower() if _REGISTRY_CTID.match(body_id) else None
+
+
 def to_resource(rec: dict[str, Any], *, base: str = DEFAULT_BASE, compose_description: bool = False,
                 webpage_template: str | None = None, default_credential_type: str | None = None,
                 org: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -242,6 +255,8 @@ def to_resource(rec: dict[str, Any], *, base: str = DEFAULT_BASE, compose_descri
         org = organisation(rec, base)
     if org is not None:
         res["ceterms:ownedBy"] = [org["@id"]]
+    elif registry_owner(rec):
+        res["ceterms:ownedBy"] = [registry_owner(rec)]
     if _text(rec.get("source_record_id")):
         res["ceterms:codedNotation"] = str(rec["source_record_id"])
     duration = _text(rec.get("duration"))
@@ -399,7 +414,7 @@ def to_ctdl(records: Iterable[dict[str, Any]], *, base: str = DEFAULT_BASE, comp
             reasons.append(f"credential type {kind!r} has no CTDL credential class the registry schema accepts"
                            if kind else "no credential type (CTDL needs a credential class; none is assumed)")
         org = organisation(rec, base)
-        if org is None:
+        if org is None and registry_owner(rec) is None:
             reasons.append("no awarding body name (ceterms:ownedBy needs an organisation)")
         res = to_resource(rec, base=base, compose_description=compose_description,
                           webpage_template=webpage_template, default_credential_type=default_credential_type, org=org)

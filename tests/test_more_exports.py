@@ -145,6 +145,24 @@ def test_ctdl_records_that_cannot_be_expressed_are_reported(complete_records, ie
     assert "ECTS" in next(iter(creds[0]["ceterms:description"].values()))
 
 
+def test_ctdl_owner_known_only_by_its_registry_ctid_is_referenced(complete_records):
+    """A registry record's owner is a registry URI or CTID without a name (WGU, IU South Bend):
+    ownedBy references the registry's resource; a bare non-registry id without a name is still
+    reported."""
+    base = {**complete_records[3]}
+    by_uri = {**base, "id": "u:1", "awarding_body": {
+        "name": None, "id": "https://credentialengineregistry.org/resources/ce-036d082d-d80e-41a7-99a0-2d63a4ad3a4a"}}
+    by_ctid = {**base, "id": "u:2", "awarding_body": {"name": None, "id": "ce-55183524-EEFD-487d-bbec-985b8b509386"}}
+    unnamed = {**base, "id": "u:3", "awarding_body": {"name": None, "id": "did:ebsi:zABC"}}
+    items, reports = C.to_ctdl([by_uri, by_ctid, unnamed])
+    owners = [r["ceterms:ownedBy"] for r in items if "ceterms:codedNotation" in r]
+    assert owners == [["https://credentialengineregistry.org/resources/ce-036d082d-d80e-41a7-99a0-2d63a4ad3a4a"],
+                      ["https://credentialengineregistry.org/resources/ce-55183524-eefd-487d-bbec-985b8b509386"]]
+    assert not [r for r in items if r["@type"] == "ceterms:CredentialOrganization"]
+    assert [(r.id, r.reasons) for r in reports] == [("u:3", ["no awarding body name (ceterms:ownedBy needs an organisation)"])]
+    assert all(C.validate_ctdl(r) == [] for r in items)
+
+
 def test_ctdl_strict_schema_is_the_2017_encoding(complete_records):
     """The copied schema, without the overlay, rejects the registry's current language maps (and
     accepts the same resource once texts are plain strings): the overlay loosens nothing else."""
