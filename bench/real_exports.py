@@ -74,14 +74,17 @@ def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def measure(data: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    docs = [d for d in documents() if (data / d["file"]).is_file()]
+    def path(d: dict[str, Any]) -> Path:  # held in the repo (open licence), else under data
+        return MANIFEST.parent / d["file"] if (MANIFEST.parent / d["file"]).is_file() else data / d["file"]
+
+    docs = [d for d in documents() if path(d).is_file()]
     if not docs:
         raise SystemExit(f"no real provider document found under {data}")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         registry = home / "sources.yaml"
         registry.write_text(yaml.safe_dump({"sources": [
-            {"key": d["source"], "path": str(data / d["file"]), **({"country": d["country"]} if d.get("country") else {})}
+            {"key": d["source"], "path": str(path(d)), **({"country": d["country"]} if d.get("country") else {})}
             for d in docs]}), encoding="utf-8")
         res = _cli(home, "run", "--sources", str(registry), "--output", "json")
         if res.returncode != 0:
