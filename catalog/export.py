@@ -79,14 +79,29 @@ def flat_value(v: Any) -> str:
     return str(v)
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection): such a
+# text cell is written with a leading apostrophe, as OWASP advises; numbers are written as they are
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(v: Any) -> str:
+    """``flat_value`` of a value, made safe to open in a spreadsheet: a text cell that begins
+    with a formula trigger gets a leading apostrophe ("'=SUM(1+1)"); numbers stay as they are."""
+    text = flat_value(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return text
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def write_csv(records: Iterable[dict[str, Any]], out: Path) -> int:
+    """The descriptor's fields as CSV columns, every text cell safe to open in a spreadsheet."""
     keys = [f.key for f in FIELDS]
     n = 0
     with open(out, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(keys)
         for rec in records:
-            writer.writerow([flat_value(rec.get(k)) for k in keys])
+            writer.writerow([spreadsheet_cell(rec.get(k)) for k in keys])
             n += 1
     return n
 

@@ -124,12 +124,12 @@ def _emit(rows: list[dict[str, Any]], fmt: Fmt, columns: list[str], title: str |
         out.out(json.dumps(rows, ensure_ascii=False, indent=2), highlight=False)
         return
     if fmt is Fmt.csv:
-        from catalog.export import flat_value
+        from catalog.export import spreadsheet_cell
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
         for r in rows:
-            writer.writerow([flat_value(r.get(c)) for c in columns])
+            writer.writerow([spreadsheet_cell(r.get(c)) for c in columns])
         sys.stdout.write(buf.getvalue())
         return
     table = Table(title=title, show_lines=False)
