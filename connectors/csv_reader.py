@@ -242,6 +242,7 @@ def _batches(path, info: FileInfo, enc: TextEncoding, delimiter: str, header_row
     long_cols: set[str] = set()
     error_rows: list[int] = []
     n_errors = 0
+    n_nul = 0
 
     rows: list[list[str | None]] = []
     locs: list[str] = []
@@ -274,6 +275,14 @@ def _batches(path, info: FileInfo, enc: TextEncoding, delimiter: str, header_row
         if error is None:
             if _blank(fields):
                 continue
+            bad_col = next((j for j, v in enumerate(fields) if v and "\x00" in v), None)
+            if bad_col is not None:  # one corrupt cell: this row is quarantined, the file is read
+                name = columns[bad_col] if bad_col < n else f"column {bad_col + 1}"
+                error = f"row {start}: a NUL byte in column {name!r} (a corrupt cell); the row cannot be trusted"
+                raw = clip(",".join(v or "" for v in fields).replace("\x00", "\\0"))
+                fields = [v.replace("\x00", "") if v else v for v in fields]
+                n_nul += 1
+                any_error = True
         else:
             n_errors += 1
             any_error = True
@@ -326,6 +335,9 @@ def _batches(path, info: FileInfo, enc: TextEncoding, delimiter: str, header_row
         info.warnings.append(
             f"{plural(n_short, 'row')} had fewer fields than the header row; the missing values "
             f"were read as empty: {summarise_rows(short_rows, n_short)}")
+    if n_nul:
+        info.warnings.append(f"{plural(n_nul, 'row')} had a NUL byte in a cell and "
+                             f"{'was' if n_nul == 1 else 'were'} marked as errors")
     if n_errors:
         info.warnings.append(
             f"{plural(n_errors, 'row')} had a quote that is not closed; "

@@ -190,6 +190,39 @@ def _keyed_batches(keyed: tuple[str, dict], info: FileInfo, batch_size: int) -> 
     return _json_batches(items, lambda i: locs[i], info, batch_size)
 
 
+class HugeNumber(str):
+    """A JSON integer too long for any field (Python refuses to convert more than 4,300 digits):
+    kept as its digits, and the record holding it is marked as an error."""
+
+
+def _int(digits: str) -> int | HugeNumber:
+    return int(digits) if len(digits.lstrip("-")) <= 4000 else HugeNumber(digits)
+
+
+def _huge_number(obj: Any, path: str = "") -> tuple[str, int] | None:
+    """(key path, digits) of the first HugeNumber inside obj."""
+    if isinstance(obj, HugeNumber):
+        return path or "/", len(obj.lstrip("-"))
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+    for k, v in items:
+        found = _huge_number(v, f"{path}/{_pointer_token(str(k))}")
+        if found:
+            return found
+    return None
+
+
+def _huge_error(where: str, obj: Any) -> str | None:
+    found = _huge_number(obj)
+    if found is None:
+        return None
+    return (f"{where}: a number of {found[1]:,} digits at {found[0]} (no field holds such a number; "
+            "a corrupt value)")
+
+
+def _without_huge(rec: dict[str, str | None]) -> dict[str, str | None]:
+    return {k: (None if isinstance(v, HugeNumber) else v) for k, v in rec.items()}
+
+
 def _kind(v: Any) -> str:
     return {str: "a string", list: "an array", bool: "a boolean", type(None): "null",
             int: "a number", float: "a number"}.get(type(v), type(v).__name__)
@@ -200,7 +233,7 @@ def read_json(path: str | os.PathLike, info: FileInfo, enc: TextEncoding, batch_
     name = display_name(path)
     text = read_text(path, enc)
     try:
-        doc = json.loads(text, strict=False)
+        doc = json.loads(text, strict=False, parse_int=_int)
     except json.JSONDecodeError as e:
         extra = f" ({hint})" if hint else ""
         raise SourceFileError(
@@ -283,7 +316,7 @@ def with_parts(items: list, locs: list[str], info: FileInfo) -> tuple[list, list
 
 
 def _json_batches(items: list, locate, info: FileInfo, batch_size: int) -> Iterator[RawBatch]:
-    n_bad = 0
+    n_bad = n_huge = 0
     bad: list[str] = []
     first = True
     for start in range(0, len(items), batch_size):
@@ -291,7 +324,13 @@ def _json_batches(items: list, locate, info: FileInfo, batch_size: int) -> Itera
         for i in range(start, min(start + batch_size, len(items))):
             item = items[i]
             loc = locate(i)
-            if isinstance(item, dict):
+            huge = _huge_error(loc, item) if isinstance(item, dict) else None
+            if huge is not None:  # the record keeps its id and title, so its quarantine names it
+                recs.append(_without_huge(flatten(item)))
+                errs.append(huge)
+                raws.append(clip(json.dumps(item, ensure_ascii=False)))
+                n_huge += 1
+            elif isinstance(item, dict):
                 recs.append(flatten(item))
                 errs.append(None)
                 raws.append(None)
@@ -308,6 +347,9 @@ def _json_batches(items: list, locate, info: FileInfo, batch_size: int) -> Itera
             info.columns = [c for c in frame.columns if c not in _META]
             first = False
         yield RawBatch(frame)
+    if n_huge:
+        info.warnings.append(f"{plural(n_huge, 'record')} held a number too long for any field and "
+                             f"{'was' if n_huge == 1 else 'were'} marked as errors")
     if n_bad:
         info.warnings.append(
             f"{plural(n_bad, 'item')} of the records array {'is' if n_bad == 1 else 'are'} not a JSON "
@@ -321,7 +363,7 @@ def read_jsonl(path: str | os.PathLike, info: FileInfo, enc: TextEncoding,
 
 
 def _jsonl_batches(path, info: FileInfo, enc: TextEncoding, batch_size: int) -> Iterator[RawBatch]:
-    decoder = json.JSONDecoder(strict=False)
+    decoder = json.JSONDecoder(strict=False, parse_int=_int)
     n_bad = 0
     bad_rows: list[int] = []
     first = True
@@ -330,7 +372,7 @@ def _jsonl_batches(path, info: FileInfo, enc: TextEncoding, batch_size: int) -> 
         text = line.strip().lstrip("\ufeff").strip()
         if not text:
             continue
-        error = None
+        error, obj = None, None
         try:
             obj = decoder.decode(text)
         except json.JSONDecodeError as e:
@@ -340,10 +382,16 @@ def _jsonl_batches(path, info: FileInfo, enc: TextEncoding, batch_size: int) -> 
         else:
             if not isinstance(obj, dict):
                 error = f"line {lineno}: not a JSON object ({_kind(obj)})"
+            else:
+                error = _huge_error(f"line {lineno}", obj)
         if error is None:
             recs.append(flatten(obj))
             errs.append(None)
             raws.append(None)
+        elif isinstance(obj, dict) and _huge_number(obj):
+            recs.append(_without_huge(flatten(obj)))
+            errs.append(error)
+            raws.append(clip(line.rstrip("\r\n")))
         else:
             recs.append({})
             errs.append(error)

@@ -160,7 +160,7 @@ def _binary_reason(head: bytes, text: str, wide: str | None) -> str | None:
         bad = text.count("\ufffd")
         return BINARY if (controls + bad) > 0.02 * max(1, len(text)) else None
     nul = head.count(0)
-    if nul > len(head) // 1000:  # a stray NUL in a long text is tolerated, NUL-rich content is not
+    if nul > 3 and nul > len(head) // 1000:  # a stray NUL or two is a corrupt cell, NUL-rich content is binary
         return BINARY
     controls = sum(head.count(bytes([c])) for c in _TEXT_CONTROLS)
     if controls > 0.01 * len(head) + 1:

@@ -210,11 +210,14 @@ def test_undecodable_bytes_in_a_legacy_file_are_replaced_and_reported(tmp_path):
 
 
 def test_stray_nul_in_a_long_text_file_is_tolerated(tmp_path):
+    """The file is read; the one row with a NUL in a cell is marked as an error (quarantined)."""
     body = "".join(f"K-{i},Kurs {i}\n" for i in range(1, 2001))
     p = write(tmp_path, "n.csv", "Code,Titel\n" + body.replace("Kurs 5\n", "Kurs\x00 5\n", 1))
     info, frame, _ = read_all(p)
     assert len(frame) == 2000
-    assert frame.loc[4, "Titel"] == "Kurs\x00 5"
+    assert frame.loc[4, "Titel"] == "Kurs 5"
+    assert frame["__error__"].notna().sum() == 1
+    assert frame.loc[4, "__error__"] == "row 6: a NUL byte in column 'Titel' (a corrupt cell); the row cannot be trusted"
 
 
 def test_only_source_file_error_escapes(tmp_path):
