@@ -40,6 +40,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -233,11 +234,22 @@ def frame_from_dicts(records: list[dict[str, str | None]], locators: list[str],
         for k in rec:
             if k not in order:
                 order[k] = None
-    data: dict[str, list] = {k: [rec.get(k) for rec in records] for k in order}
+    data: dict[str, list] = {k: [_no_surrogates(rec.get(k)) for rec in records] for k in order}
     data[LOCATOR] = locators
     data[ERROR] = errors
-    data[RAW] = raws
+    data[RAW] = [_no_surrogates(r) for r in raws]
     return pd.DataFrame(data, dtype=object)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(v: Any) -> Any:
+    """A lone UTF-16 surrogate ("\\ud800" in JSON) is no character and cannot be written as UTF-8:
+    it becomes U+FFFD, as an undecodable byte does."""
+    if isinstance(v, str) and not v.isascii() and _SURROGATE.search(v):
+        return _SURROGATE.sub("\ufffd", v)
+    return v
 
 
 def batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:

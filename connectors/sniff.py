@@ -163,7 +163,7 @@ def _binary_reason(head: bytes, text: str, wide: str | None) -> str | None:
     if nul > 3 and nul > len(head) // 1000:  # a stray NUL or two is a corrupt cell, NUL-rich content is binary
         return BINARY
     controls = sum(head.count(bytes([c])) for c in _TEXT_CONTROLS)
-    if controls > 0.01 * len(head) + 1:
+    if controls > 0.01 * len(head) + 4:  # a few control characters in a small file are stray, not binary
         return BINARY
     if _high_share(head) > NON_LATIN_SHARE and not _valid_utf8_prefix(head[len(bom_of(head)[1]):]):
         if other_codepage(head) is None:

@@ -109,6 +109,13 @@ class Vocabulary:
     by_compact: dict[str, Synonym]
     synonyms: tuple[Synonym, ...]
     qualifiers: dict[str, Qualifier]
+    # synonym positions by one of their words (each synonym under its least word): a header is
+    # compared only with the synonyms that share a word with it
+    by_token: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def candidates(self, tokens: set[str]) -> list[Synonym]:
+        found = sorted({i for t in tokens for i in self.by_token.get(t, ())})
+        return [self.synonyms[i] for i in found]
 
 
 def _compact(key: str) -> str:
@@ -170,7 +177,11 @@ def parse_vocabulary(data: object, name: str = "headers.yaml") -> Vocabulary:
             raise ValueError(f"{name}: qualifiers.{fld}: unknown field {implies!r}")
         qualifiers[fld] = Qualifier(spec.get("rename"), implies, str(spec.get("suffix", "")).lower() == "true",
                                     words, codes)
-    return Vocabulary(by_key, by_compact, tuple(synonyms), qualifiers)
+    by_token: dict[str, list[int]] = {}
+    for i, syn in enumerate(synonyms):
+        by_token.setdefault(min(syn.tokens), []).append(i)
+    return Vocabulary(by_key, by_compact, tuple(synonyms), qualifiers,
+                      {t: tuple(ix) for t, ix in by_token.items()})
 
 
 @functools.lru_cache(maxsize=1)
@@ -234,7 +245,7 @@ def match_header(header: str, vocab: Vocabulary | None = None) -> HeaderMatch:
     words = key.split()
     tokens = set(words)
     hits: list[Synonym] = []
-    for syn in vocab.synonyms:
+    for syn in vocab.candidates(tokens):
         if not syn.tokens <= tokens:
             continue
         if syn.exact:  # generic word: only with nothing but qualifier words around it

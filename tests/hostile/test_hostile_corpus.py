@@ -1,0 +1,79 @@
+"""Every case of the hostile corpus (hostile_cases.py) through `clearinghouse ingest` in its own
+process: no traceback, exit status 0 (read) or 1 (refused, one error line naming no Python
+internals), records read = accepted + quarantined, every quarantine with a reason, no connection
+to the trap server, under 30 s and 1 GiB; then every case through POST /api/uploads: never a 5xx."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+from hostile_cases import CASES, Case
+from tests.conftest import CLI
+
+TIME_LIMIT_S = 30
+MEMORY_LIMIT_KB = 1024 * 1024
+PYTHON_INTERNALS = re.compile(r"\b\w+(Error|Exception)\b|Traceback|sys\.set_int_max_str_digits|File \"")
+
+
+def _run(args: list[str], home, env=None) -> tuple[int, str, str, float]:
+    """(exit status, stdout, stderr, seconds) of one CLI process, killed after the time limit."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env.pop("CLEARINGHOUSE_CATALOG_URL", None)
+    started = time.monotonic()
+    proc = subprocess.Popen([str(CLI), "--home", str(home), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=full_env)
+    try:
+        out, err = proc.communicate(timeout=TIME_LIMIT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"over {TIME_LIMIT_S} s: {' '.join(args)}")
+    return proc.returncode, out, err, time.monotonic() - started
+
+
+def _peak_rss_of_children_kb() -> int:
+    """The largest peak RSS of any process this one has waited for (each case's CLI among them)."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_case(case: Case, trap, tmp_path):
+    server, trap_url = trap
+    hits_before = server.RequestHandlerClass.hits
+    path = tmp_path / case.file
+    path.write_bytes(case.make(trap_url))
+    home = tmp_path / "home"
+    code, out, err, _ = _run(["ingest", str(path), "--source", case.source, "--output", "json",
+                                       *case.args], home)
+    assert _peak_rss_of_children_kb() < MEMORY_LIMIT_KB, "a case went over 1 GiB"
+    assert "Traceback" not in err, err[-3000:]
+    assert server.RequestHandlerClass.hits == hits_before, "the trap server was contacted"
+    assert code in (0, 1), (code, err[-2000:])
+    if case.expect == "read":
+        assert code == 0, err[-2000:]
+    elif case.expect == "refused":
+        assert code == 1, out[-2000:]
+    if code == 1:
+        lines = [ln for ln in err.splitlines() if ln.startswith("error:")]
+        assert len(lines) == 1, err[-2000:]
+        assert not PYTHON_INTERNALS.search(lines[0]), lines[0]
+        if case.says:
+            assert case.says in lines[0], lines[0]
+        return
+    (summary,) = json.loads(out)
+    assert summary["read"] == summary["accepted"] + summary["quarantined"]
+    if case.counts:
+        assert (summary["read"], summary["accepted"], summary["quarantined"]) == case.counts
+    code, out, err, _ = _run(["quarantine", "--source", case.source, "--format", "json"], home)
+    assert code == 0, err
+    held = json.loads(out)
+    assert len(held) == summary["quarantined"]
+    assert all(q["reasons"] and all(r["message"] for r in q["reasons"]) for q in held)
+    found = {f"{r['field']}:{r['rule']}" for q in held for r in q["reasons"]}
+    assert set(case.rules) <= found, found
