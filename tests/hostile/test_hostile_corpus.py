@@ -77,3 +77,50 @@ def test_hostile_case(case: Case, trap, tmp_path):
     assert all(q["reasons"] and all(r["message"] for r in q["reasons"]) for q in held)
     found = {f"{r['field']}:{r['rule']}" for q in held for r in q["reasons"]}
     assert set(case.rules) <= found, found
+
+
+def test_every_hostile_case_through_the_upload_api(trap, tmp_path):
+    """The corpus as institutions' uploads (POST /api/uploads, the file name as the case has it):
+    never a 5xx; every upload is processed to `published` or `failed`, a failure with its reason;
+    the trap server is never contacted."""
+    from fastapi.testclient import TestClient
+
+    from catalog import store, tokens
+    from catalog.api import create_app
+
+    server, trap_url = trap
+    hits_before = server.RequestHandlerClass.hits
+    home = tmp_path / "home"
+    url = store.catalog_url(home)
+    _, token = tokens.create(store.connect(url), source="hostile")
+    client = TestClient(create_app(url, home, upload_rate=10_000))
+    headers = {"Authorization": f"Bearer {token}"}
+    pending = {}
+    for case in CASES:
+        if case.source != "hostile":
+            continue  # the source key is the token's; a traversal key is the CLI case
+        res = client.post("/api/uploads", headers=headers, data={"source": "hostile"},
+                          files={"file": (case.file, case.make(trap_url), "application/octet-stream")})
+        assert res.status_code < 500, (case.name, res.status_code, res.text[:500])
+        if res.status_code in (200, 201, 202):
+            pending[case.name] = res.json()["upload_id"]
+        else:
+            assert res.json().get("detail"), (case.name, res.text[:500])
+        # uploads of one source are processed one at a time: wait for this one
+        if case.name in pending:
+            deadline = time.monotonic() + 60
+            while True:
+                got = client.get(f"/api/uploads/{pending[case.name]}", headers=headers)
+                assert got.status_code < 500, (case.name, got.text[:500])
+                body = got.json()
+                if body["status"] in ("published", "failed"):
+                    break
+                assert time.monotonic() < deadline, (case.name, body)
+                time.sleep(0.2)
+            if body["status"] == "failed":  # refused: the report says why, in a line
+                report = body.get("report") or {}
+                why = report.get("error") or " ".join(e["message"] for e in report.get("errors") or [])
+                assert why and "Traceback" not in why and not PYTHON_INTERNALS.search(why), (case.name, why)
+    assert len(pending) >= len(CASES) - 5
+    assert server.RequestHandlerClass.hits == hits_before, "the trap server was contacted"
+    store.dispose_all()
