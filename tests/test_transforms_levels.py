@@ -124,6 +124,7 @@ def test_derive_level(kwargs, values, flags):
     (dict(level="SCQF 13"), "nqf", "not-in-framework"),
     (dict(nqf_level="Entry 3", nqf_framework="SCQF"), "nqf", "not-in-framework"),
     (dict(nqf_level="9", nqf_framework="PRK"), "nqf", "not-in-framework"),
+    (dict(level="Niveau 9", country="FR"), "nqf", "not-in-framework"),  # a level word: a level, and wrong
     (dict(eqf_level="9"), "eqf_level", "out-of-range"),
     (dict(eqf_level="0"), "eqf_level", "out-of-range"),
     (dict(level="EQF 10"), "eqf_level", "out-of-range"),
@@ -137,6 +138,15 @@ def test_derive_level_problems(kwargs, field, rule):
     d = derive_level(**kwargs)
     assert [(p.field, p.rule) for p in d.problems] == [(field, rule)]
     assert "eqf_level" not in d.values
+
+
+@pytest.mark.parametrize("raw", ["210", "CG 2391"])
+def test_a_bare_number_the_countrys_framework_lacks_is_no_level(raw):
+    """Adam Smith College's free-text mlo:level holds unit numbers and City & Guilds scheme
+    numbers: with no framework or level word, a number SCQF does not have is no level at all."""
+    d = derive_level(level=raw, country="GB", region="GB-SCT")
+    assert d.problems == () and "nqf" not in d.values and "eqf_level" not in d.values
+    assert "not-a-level" in codes(d)
 
 
 def test_method_names_the_referencing_source():

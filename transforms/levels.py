@@ -102,6 +102,7 @@ class Reading:
     raw: str
     superseded: bool = False
     error: str | None = None
+    from_country: bool = False  # the framework is only the country's (the text names none)
 
 
 def _token(segment: str) -> tuple[str | None, str, str | None]:
@@ -256,7 +257,7 @@ def derive_level(eqf_level: str | None = None, nqf_level: str | None = None,
             if r.framework is None and r.kind == "entry":
                 r.framework = country_fw if country_fw in ("GB-WLS-CQFW",) else "GB-ENG-RQF"
             if r.framework is None and country_fw and (r.kind == "number" or country_fw == "FR-CNCP"):
-                r.framework = country_fw
+                r.framework, r.from_country = country_fw, True
                 flags.append(Flag("nqf", "framework-from-country",
                                   f"Level '{shorten(raw)}' does not name its framework; {country_fw} assumed from the country ({country_from})."))
             if r.framework is None and which == "level" and r.kind == "number" and not said_national:
@@ -299,6 +300,13 @@ def derive_level(eqf_level: str | None = None, nqf_level: str | None = None,
                 national = (r.framework[1:], r.level, None, r.raw)
             continue
         row = table().get((r.framework, r.level))
+        if row is None and r.from_country and not _level_words().search(fold(r.raw)):
+            # a bare number the country's framework does not have ('210', 'CG 2391' in a Scottish
+            # feed's free-text level): no level was said, so nothing is wrong for certain
+            flags.append(Flag("nqf", "not-a-level",
+                              f"'{shorten(r.raw)}' names no framework or level word and is no {r.framework} level; "
+                              "left empty."))
+            continue
         if row is None:
             have = ", ".join(framework_levels(r.framework))
             problems.append(Problem("nqf", "not-in-framework",
