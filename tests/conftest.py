@@ -43,3 +43,19 @@ def sample_catalogue(home: Path) -> str:
     for spec in load_sources(SAMPLE_SOURCES):
         pipeline.ingest(home, spec.key, spec.path, url, country=spec.country, mapping=spec.mapping)
     return url
+
+
+# The hostile corpus's summary line (tests/hostile/): its cases' outcomes, at the end of the run
+_HOSTILE: dict[str, str] = {}
+
+
+def pytest_runtest_logreport(report):
+    if "test_hostile_case[" in report.nodeid and (report.when == "call" or report.outcome != "passed"):
+        _HOSTILE[report.nodeid.split("[", 1)[1].rstrip("]")] = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _HOSTILE:
+        passed = sum(1 for v in _HOSTILE.values() if v == "passed")
+        terminalreporter.write_line(
+            f"hostile corpus: {len(_HOSTILE)} cases, {passed} passed, {len(_HOSTILE) - passed} not passed")

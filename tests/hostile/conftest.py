@@ -1,13 +1,12 @@
-"""The hostile corpus's trap server (every connection to it is counted: there must be none) and
-its summary line at the end of the run."""
+"""The hostile corpus's trap server: every connection to it is counted, and there must be none.
+Its summary line at the end of the run is printed by tests/conftest.py (the hooks must live where
+pytest-xdist's controller sees them)."""
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-RESULTS: dict[str, str] = {}
 
 
 class _Trap(BaseHTTPRequestHandler):
@@ -31,15 +30,3 @@ def trap():
     thread.start()
     yield server, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-def pytest_runtest_logreport(report):
-    if report.when == "call" and "test_hostile_case[" in report.nodeid:
-        RESULTS[report.nodeid.split("[", 1)[1].rstrip("]")] = report.outcome
-
-
-def pytest_terminal_summary(terminalreporter):
-    if RESULTS:
-        passed = sum(1 for v in RESULTS.values() if v == "passed")
-        terminalreporter.write_line(
-            f"hostile corpus: {len(RESULTS)} cases, {passed} passed, {len(RESULTS) - passed} failed")
